@@ -1,0 +1,81 @@
+# SPDX-License-Identifier: GPL-2.0-only
+#
+# kvmlite: `make` builds the module against KDIR, the kvmlite program and
+# the selftests. `make check` runs everything in emulated hosts (see
+# selftests/rig/rig.sh); `make demo` shows kvmlite in one.
+
+KDIR ?= /lib/modules/$(shell uname -r)/build
+BUILD := build
+
+CC ?= gcc
+USER_CFLAGS := -O2 -g -Wall -Wextra -Wno-missing-field-initializers \
+	       -Wformat=2 -Wshadow -Wstrict-prototypes -Iuapi $(EXTRA_CFLAGS)
+# Static: the same binaries run in the emulated hosts' busybox initramfs.
+USER_LDFLAGS := -static
+
+UAPI := uapi/linux/kvmlite.h
+USERSPACE_SRCS := $(wildcard userspace/*.c)
+SELFTEST_LIB := $(wildcard selftests/lib/*.c)
+SELFTESTS := $(patsubst selftests/x86/%.c,$(BUILD)/selftests/%, \
+	     $(wildcard selftests/x86/*_test.c))
+UNIT_TESTS := $(patsubst selftests/unit/%.c,$(BUILD)/unit/%, \
+	      $(wildcard selftests/unit/*_test.c))
+# Pure kernel logic the unit tests compile on the host.
+UNIT_KMOD_SRCS := kmod/vmx/caps.c kmod/svm/caps.c
+
+.PHONY: all module userspace selftests unit check check-unit check-svm \
+	check-vmx demo install clean
+
+all: module userspace selftests
+
+module:
+	@test -d $(KDIR) || { echo "no kernel build tree at KDIR=$(KDIR):" \
+		"install linux-headers-$$(uname -r) or pass KDIR=..." >&2; \
+		exit 1; }
+	$(MAKE) -C $(KDIR) M=$(CURDIR) modules
+
+userspace: $(BUILD)/kvmlite
+
+$(BUILD)/kvmlite: $(USERSPACE_SRCS) $(wildcard userspace/*.h) $(UAPI)
+	@mkdir -p $(@D)
+	$(CC) $(USER_CFLAGS) -o $@ $(USERSPACE_SRCS) $(USER_LDFLAGS)
+
+selftests: $(SELFTESTS)
+
+$(BUILD)/selftests/%: selftests/x86/%.c $(SELFTEST_LIB) \
+		      $(wildcard selftests/lib/*.h) $(UAPI)
+	@mkdir -p $(@D)
+	$(CC) $(USER_CFLAGS) -o $@ $< $(SELFTEST_LIB) $(USER_LDFLAGS)
+
+unit: $(UNIT_TESTS)
+
+$(BUILD)/unit/%: selftests/unit/%.c $(UNIT_KMOD_SRCS) $(SELFTEST_LIB) \
+		 $(wildcard kmod/*/*.h kmod/*.h) $(UAPI)
+	@mkdir -p $(@D)
+	$(CC) $(USER_CFLAGS) -Iselftests/unit/shim -o $@ $< \
+		$(UNIT_KMOD_SRCS) selftests/lib/tap.c
+
+check:
+	selftests/rig/rig.sh check all
+
+check-unit:
+	selftests/rig/rig.sh check unit
+
+check-svm:
+	selftests/rig/rig.sh check svm
+
+check-vmx:
+	selftests/rig/rig.sh check vmx
+
+demo:
+	selftests/rig/rig.sh demo
+
+install: module userspace
+	$(MAKE) -C $(KDIR) M=$(CURDIR) modules_install
+	install -D -m 0755 $(BUILD)/kvmlite $(DESTDIR)/usr/local/bin/kvmlite
+	install -D -m 0644 udev/60-kvmlite.rules \
+		$(DESTDIR)/etc/udev/rules.d/60-kvmlite.rules
+
+clean:
+	$(MAKE) -C $(KDIR) M=$(CURDIR) clean 2> /dev/null || true
+	rm -rf $(BUILD)

@@ -1,0 +1,23 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * A small TAP 13 producer for kvmlite's selftests, in the manner of the
+ * kernel's kselftest: a plan, one line per case, a SKIP directive for cases
+ * that do not apply, and an exit status that says whether all passed.
+ */
+#ifndef KVMLITE_TAP_H
+#define KVMLITE_TAP_H
+
+#include <stdbool.h>
+
+void tap_plan(unsigned int count);
+void tap_result(bool ok, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+void tap_skip(const char *why, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+void tap_diag(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* Skip the whole program: "1..0 # SKIP why", exit status 4 (KSFT_SKIP). */
+void tap_skip_all(const char *why) __attribute__((noreturn));
+/* Exit: 0 if every case passed or skipped and the plan was met, else 1. */
+int tap_finish(void);
+
+#endif /* KVMLITE_TAP_H */

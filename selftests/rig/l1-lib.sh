@@ -1,0 +1,92 @@
+# SPDX-License-Identifier: GPL-2.0-only
+#
+# Helpers shared by the rig's jobs inside the emulated host. Every result
+# goes to the console as one flat TAP stream and to $STREAM, which counts.
+
+STREAM=/tmp/rig.tap
+KVER=$(uname -r)
+KVMLITE_KO=/lib/modules/$KVER/extra/kvmlite.ko
+
+# The kernel's virtualization flavour: svm or vmx.
+l1_vendor()
+{
+	if grep -qw svm /proc/cpuinfo; then
+		echo svm
+	elif grep -qw vmx /proc/cpuinfo; then
+		echo vmx
+	else
+		echo none
+	fi
+}
+
+# Debian's KVM module for this host: kvm_amd or kvm_intel.
+kvm_module()
+{
+	case $(l1_vendor) in
+	svm) echo kvm_amd ;;
+	vmx) echo kvm_intel ;;
+	*) echo none ;;
+	esac
+}
+
+rig_begin()
+{
+	: > "$STREAM"
+	echo "KVMLITE-RIG-BEGIN $1 vendor=$(l1_vendor) kernel=$KVER"
+	echo "TAP version 13"
+}
+
+rig_results() { grep -c -e '^ok ' -e '^not ok ' "$STREAM"; }
+
+rig_end()
+{
+	n=$(rig_results)
+	failed=$(grep -c '^not ok ' "$STREAM")
+	echo "1..$n"
+	echo "KVMLITE-RIG-END results=$n failed=$failed"
+}
+
+# result OK|FAIL DESCRIPTION: one result of the rig's own.
+result()
+{
+	n=$(($(rig_results) + 1))
+	if [ "$1" = OK ]; then
+		echo "ok $n $2" | tee -a "$STREAM"
+	else
+		echo "not ok $n $2" | tee -a "$STREAM"
+	fi
+}
+
+check() { if eval "$2"; then result OK "$1"; else result FAIL "$1"; fi; }
+
+# run_tap NAME TIMEOUT CMD...: run a TAP program and fold in its results.
+run_tap()
+{
+	name=$1
+	limit=$2
+	shift 2
+	timeout "$limit" "$@" > /tmp/run_tap.out 2>&1
+	rc=$?
+	awk -v name="$name" -v n="$(rig_results)" -v rc="$rc" \
+		-f /rig/tap-merge.awk /tmp/run_tap.out > /tmp/run_tap.merged
+	cat /tmp/run_tap.merged
+	grep -e '^ok ' -e '^not ok ' /tmp/run_tap.merged >> "$STREAM"
+}
+
+# Splats the kernel must never print while kvmlite runs.
+SPLATS='WARNING: CPU:|BUG:|Oops|Call Trace:|KASAN|circular locking|scheduling while atomic|general protection fault|possible recursive locking|unreferenced object|RCU stall|soft lockup|hard LOCKUP'
+
+check_dmesg_clean()
+{
+	if dmesg | grep -E "$SPLATS" > /tmp/splats; then
+		result FAIL "dmesg has no WARN, BUG, oops or lockdep report"
+		sed 's/^/# /' /tmp/splats
+		dmesg | tail -n 60 | sed 's/^/# dmesg: /'
+	else
+		result OK "dmesg has no WARN, BUG, oops or lockdep report"
+	fi
+}
+
+# The group udev gives /dev/kvm and /dev/kvmlite (see udev/*.rules);
+# busybox's mdev applies the same rule here.
+apply_device_rules() { mdev -s; }

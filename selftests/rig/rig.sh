@@ -1,0 +1,348 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-only
+#
+# The emulated-host test rig. kvmlite needs VMX or SVM and a kernel that
+# lets it load; our build machines have neither, so each job boots
+# Debian's stock kernel as an emulated host ("L1") with the module, KVM
+# and the tests in an initramfs:
+#   AMD SVM + NPT:  QEMU TCG, -cpu EPYC,+svm,+npt      (seconds)
+#   Intel VMX+EPT:  Bochs, cpu model corei7_skylake_x  (minutes)
+# On a host with VMX/SVM and nested KVM, QEMU -accel kvm -cpu host
+# replaces the emulator of that vendor.
+#
+# usage: rig.sh check [unit|svm|vmx|all] | demo | prepare
+set -euo pipefail
+
+TOP=$(cd "$(dirname "$0")/../.." && pwd)
+RIG=$TOP/selftests/rig
+BUILD=$TOP/build
+CACHE=${KVMLITE_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/kvmlite}
+RESULTS=$BUILD/results
+QEMU_TIMEOUT=${RIG_QEMU_TIMEOUT:-900}
+BOCHS_TIMEOUT=${RIG_BOCHS_TIMEOUT:-1800}
+
+PACKAGES=(qemu-system-x86 bochs bochsbios vgabios busybox-static isolinux
+	  syslinux-common xorriso cpio gzip kmod gcc gcc-12 make libc6-dev
+	  libnl-3-dev libnl-genl-3-dev pkg-config)
+
+say() { printf 'rig: %s\n' "$*" >&2; }
+die() { say "$*"; exit 1; }
+
+as_root()
+{
+	if [ "$(id -u)" = 0 ]; then
+		"$@"
+	elif command -v sudo > /dev/null; then
+		sudo "$@"
+	else
+		die "need root (or sudo) to run: $*"
+	fi
+}
+
+setup_packages()
+{
+	local missing=() p
+
+	for p in "${PACKAGES[@]}"; do
+		dpkg-query -W -f='${Status}' "$p" 2> /dev/null |
+			grep -q 'ok installed' || missing+=("$p")
+	done
+	[ ${#missing[@]} = 0 ] && return
+	say "installing ${missing[*]}"
+	as_root apt-get update -qq
+	as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
+		--no-install-recommends "${missing[@]}" > /dev/null
+}
+
+# Debian's current stock kernel flavour, e.g. 6.1.0-56-amd64.
+debian_kver()
+{
+	local dep
+
+	dep=$(apt-cache depends linux-image-amd64 2> /dev/null |
+	      awk '/Depends: linux-image-[0-9]/ { print $2; exit }')
+	if [ -z "$dep" ]; then
+		as_root apt-get update -qq
+		dep=$(apt-cache depends linux-image-amd64 |
+		      awk '/Depends: linux-image-[0-9]/ { print $2; exit }')
+	fi
+	[ -n "$dep" ] || die "cannot resolve Debian's linux-image-amd64"
+	echo "${dep#linux-image-}"
+}
+
+# Fetch the kernel image, its modules and headers into the cache: unpacked
+# with dpkg -x, never installed as this machine's kernel.
+fetch_kernel()
+{
+	KVER=${RIG_KVER:-$(debian_kver)}
+	KROOT=$CACHE/$KVER/root
+	KDIR=$KROOT/usr/src/linux-headers-$KVER
+	[ -f "$CACHE/$KVER/.complete" ] && return
+
+	local debs=$CACHE/$KVER/debs common kbuild f
+	rm -rf "$CACHE/$KVER"
+	mkdir -p "$debs" "$KROOT"
+	common=$(apt-cache depends "linux-headers-$KVER" |
+		 awk '/Depends: linux-headers-.*-common/ { print $2; exit }')
+	kbuild=$(apt-cache depends "linux-headers-$KVER" |
+		 awk '/Depends: linux-kbuild-/ { print $2; exit }')
+	say "fetching Debian kernel $KVER ($common, $kbuild)"
+	(cd "$debs" && apt-get download -q -o APT::Sandbox::User=root \
+		"linux-image-$KVER" "linux-headers-$KVER" "$common" \
+		"$kbuild" > /dev/null)
+	for f in "$debs"/*.deb; do
+		dpkg -x "$f" "$KROOT"
+	done
+	# The headers' Makefile names /usr/src; point it into the cache.
+	sed -i "s|/usr/src/|$KROOT/usr/src/|" "$KDIR/Makefile"
+	depmod -b "$KROOT" "$KVER"
+	touch "$CACHE/$KVER/.complete"
+}
+
+build()
+{
+	say "building kvmlite against $KVER"
+	make -C "$TOP" -s KDIR="$KDIR" W=1 all
+}
+
+# The L1 initramfs: busybox, kvmlite.ko, Debian's KVM modules with their
+# dependencies, the selftests and the rig's scripts.
+make_initramfs()
+{
+	local stage=$BUILD/l1-root mods=$BUILD/l1-root/lib/modules/$KVER
+	local ko
+
+	rm -rf "$stage"
+	mkdir -p "$stage"/{bin,sbin,usr/bin,etc,proc,sys,dev,tmp,rig/tests} \
+		"$mods/extra"
+	cp /bin/busybox "$stage/bin/busybox"
+	cp "$RIG/l1-init.sh" "$stage/init"
+	cp "$RIG"/{l1-lib.sh,run-tests.sh,module_test.sh,refuse.sh,demo.sh} \
+		"$RIG"/tap-merge.awk "$stage/rig/"
+	cp "$BUILD"/selftests/*_test "$stage/rig/tests/"
+	cp "$BUILD/kvmlite" "$stage/usr/bin/"
+	cp "$TOP/kmod/kvmlite.ko" "$mods/extra/"
+
+	for ko in $(modprobe -d "$KROOT" -S "$KVER" --show-depends \
+			kvm_amd kvm_intel | awk '$1 == "insmod" { print $2 }' |
+			sort -u); do
+		mkdir -p "$stage/$(dirname "${ko#"$KROOT"}")"
+		cp "$ko" "$stage/${ko#"$KROOT"}"
+	done
+	cp "$KROOT/lib/modules/$KVER"/modules.{order,builtin} "$mods/"
+	depmod -b "$stage" "$KVER"
+
+	printf 'root:x:0:0:root:/:/bin/sh\n' > "$stage/etc/passwd"
+	printf 'root:x:0:\nkvm:x:108:\n' > "$stage/etc/group"
+	# What udev/60-kvmlite.rules and Debian's rule for kvm say.
+	printf 'kvm root:kvm 0660\nkvmlite root:kvm 0660\n' \
+		> "$stage/etc/mdev.conf"
+
+	(cd "$stage" && find . | cpio -o -H newc --quiet | gzip -1) \
+		> "$BUILD/l1-initrd.gz"
+}
+
+prepare()
+{
+	setup_packages
+	fetch_kernel
+	build
+	make_initramfs
+}
+
+# nested_accel svm|vmx: true when this machine can run that L1 under KVM.
+nested_accel()
+{
+	[ -r /dev/kvm ] && [ -w /dev/kvm ] || return 1
+	case $1 in
+	svm) grep -qw svm /proc/cpuinfo &&
+	     grep -q '[Y1]' /sys/module/kvm_amd/parameters/nested 2> /dev/null ;;
+	vmx) grep -qw vmx /proc/cpuinfo &&
+	     grep -q '[Y1]' /sys/module/kvm_intel/parameters/nested 2> /dev/null ;;
+	*) return 1 ;;
+	esac
+}
+
+# boot_qemu LOG CPU ACCEL CMDLINE: boot L1 in QEMU, serial to LOG and
+# to the terminal.
+boot_qemu()
+{
+	local log=$1 cpu=$2 accel=$3 append=$4
+
+	timeout "$QEMU_TIMEOUT" qemu-system-x86_64 -accel "$accel" \
+		-cpu "$cpu" -m 2048 -smp 2 -no-reboot -display none \
+		-monitor none -serial stdio -kernel "$KROOT/boot/vmlinuz-$KVER" \
+		-initrd "$BUILD/l1-initrd.gz" \
+		-append "console=ttyS0 quiet panic=-1 nokaslr $append" \
+		< /dev/null 2> "$log.stderr" | tee "$log" || true
+}
+
+# boot_bochs LOG CMDLINE: boot L1 from an ISO in Bochs, the emulated
+# Intel host with VMX, EPT, VPID and unrestricted guest.
+boot_bochs()
+{
+	local log=$1 append=$2 dir=$BUILD/bochs iso
+
+	rm -rf "$dir"
+	mkdir -p "$dir/iso/isolinux"
+	cp /usr/lib/ISOLINUX/isolinux.bin \
+		/usr/lib/syslinux/modules/bios/ldlinux.c32 "$dir/iso/isolinux/"
+	cp "$KROOT/boot/vmlinuz-$KVER" "$dir/iso/vmlinuz"
+	cp "$BUILD/l1-initrd.gz" "$dir/iso/initrd.gz"
+	cat > "$dir/iso/isolinux/isolinux.cfg" <<-CFG
+		default l1
+		label l1
+		  kernel /vmlinuz
+		  append initrd=/initrd.gz console=ttyS0 quiet panic=-1 nokaslr $append
+	CFG
+	iso=$dir/boot.iso
+	xorriso -as mkisofs -quiet -o "$iso" -b isolinux/isolinux.bin \
+		-c isolinux/boot.cat -no-emul-boot -boot-load-size 4 \
+		-boot-info-table "$dir/iso" 2> /dev/null
+	cat > "$dir/bochsrc" <<-RC
+		megs: 2048
+		cpu: model=corei7_skylake_x, count=1, ips=200000000
+		romimage: file=/usr/share/bochs/BIOS-bochs-latest
+		vgaromimage: file=/usr/share/bochs/VGABIOS-lgpl-latest
+		ata0-master: type=cdrom, path=$iso, status=inserted
+		boot: cdrom
+		com1: enabled=1, mode=file, dev=$log
+		display_library: rfb, options="timeout=0"
+		log: $dir/bochs.log
+		clock: sync=none, time0=local
+	RC
+	printf 'c\nquit\n' > "$dir/cmds"
+	: > "$log"
+	say "booting Bochs (an emulated Intel host takes a few minutes)"
+	(cd "$dir" && timeout "$BOCHS_TIMEOUT" bochs -q -f bochsrc \
+		-rc cmds < /dev/null > bochs.out 2>&1) || true
+	tr -d '\r' < "$log"
+}
+
+# boot_l1 LOG VENDOR CPU CMDLINE: boot one L1. An empty CPU asks for the
+# vendor's full model: the host CPU under nested KVM when this machine
+# offers it, else QEMU TCG's EPYC with SVM and NPT, or Bochs for VMX.
+boot_l1()
+{
+	local log=$1 vendor=$2 cpu=$3 append=$4
+
+	if nested_accel "$vendor"; then
+		boot_qemu "$log" "${cpu:-host}" kvm "$append"
+	elif [ -n "$cpu" ]; then
+		boot_qemu "$log" "$cpu" tcg "$append"
+	elif [ "$vendor" = svm ]; then
+		boot_qemu "$log" "EPYC,+svm,+npt" tcg "$append"
+	else
+		boot_bochs "$log" "$append"
+	fi
+}
+
+# l1_run NAME VENDOR CPU MODE [ARGS]: one L1 job, its results recorded.
+l1_run()
+{
+	local name=$1 log=$RESULTS/$1.log
+
+	say "L1 job '$name' (${3:-full $2 model})"
+	boot_l1 "$log" "$2" "$3" "rig.mode=$4 ${5:-}"
+	record "$name" "$log"
+}
+
+# record NAME LOG: count a job's results; a job that never reached its
+# end marker (hang, panic, lost console) fails.
+record()
+{
+	local name=$1 log=$2 counts
+
+	counts=$(awk -f "$RIG/tap-count.awk" "$log")
+	if ! grep -q '^KVMLITE-RIG-END' "$log"; then
+		say "$name: the emulated host did not finish (see $log)"
+		set -- $counts
+		counts="$1 $(($2 + 1)) $3"
+	fi
+	if grep -aE 'WARNING: CPU:|BUG:|Oops|Kernel panic' "$log" > /dev/null; then
+		say "$name: kernel splat on the console (see $log)"
+		set -- $counts
+		counts="$1 $(($2 + 1)) $3"
+	fi
+	echo "$counts" > "$RESULTS/$name.counts"
+	say "$name: $(summary_line "$counts")"
+}
+
+summary_line() { set -- $1; echo "$1 passed, $2 failed, $3 skipped"; }
+
+check_unit()
+{
+	local t rc log=$RESULTS/unit.log tap=$RESULTS/unit.tap
+
+	make -C "$TOP" -s unit
+	: > "$tap"
+	for t in "$BUILD"/unit/*_test; do
+		"$t" > "$RESULTS/unit.out" 2>&1 && rc=0 || rc=$?
+		awk -v name="$(basename "$t")" -v rc="$rc" \
+			-v n="$(grep -c -e '^ok ' -e '^not ok ' "$tap" || true)" \
+			-f "$RIG/tap-merge.awk" "$RESULTS/unit.out" >> "$tap"
+	done
+	{ echo "KVMLITE-RIG-BEGIN unit"; cat "$tap"; echo "KVMLITE-RIG-END"; } \
+		> "$log"
+	cat "$tap"
+	record unit "$log"
+}
+
+check_svm()
+{
+	l1_run svm svm "" check
+	l1_run refuse-amd-no-svm svm "EPYC,-svm" refuse \
+		"rig.expect=SVM_in_CPUID rig.errno=No_such_device"
+	l1_run refuse-amd-no-npt svm "EPYC,+svm,-npt" refuse \
+		"rig.expect=nested_paging rig.errno=Operation_not_supported"
+}
+
+check_vmx()
+{
+	l1_run vmx vmx "" check
+	# TCG offers no VMX: an Intel CPU model there exercises the refusal.
+	l1_run refuse-intel-no-vmx vmx "Skylake-Client-v4" refuse \
+		"rig.expect=VMX_in_CPUID rig.errno=No_such_device"
+}
+
+total()
+{
+	local p=0 f=0 s=0 c
+
+	for c in "$RESULTS"/*.counts; do
+		set -- $(cat "$c")
+		p=$((p + $1)) f=$((f + $2)) s=$((s + $3))
+	done
+	echo "$p passed, $f failed, $s skipped"
+	[ "$f" = 0 ]
+}
+
+cmd_check()
+{
+	local what=${1:-all}
+
+	rm -rf "$RESULTS"
+	mkdir -p "$RESULTS"
+	case $what in
+	unit) setup_packages; check_unit ;;
+	svm) prepare; check_svm ;;
+	vmx) prepare; check_vmx ;;
+	all) prepare; check_unit; check_svm; check_vmx ;;
+	*) die "usage: rig.sh check [unit|svm|vmx|all]" ;;
+	esac
+	total
+}
+
+cmd_demo()
+{
+	prepare
+	mkdir -p "$RESULTS"
+	boot_l1 "$RESULTS/demo.log" svm "" rig.mode=demo
+}
+
+case ${1:-} in
+check) shift; cmd_check "$@" ;;
+demo) cmd_demo ;;
+prepare) prepare ;;
+*) die "usage: rig.sh check [unit|svm|vmx|all] | demo | prepare" ;;
+esac

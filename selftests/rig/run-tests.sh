@@ -1,0 +1,27 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-only
+#
+# The differential test run inside the emulated host: load KVM (the
+# oracle) and kvmlite, run every selftest against /dev/kvm and
+# /dev/kvmlite, then check that kvmlite unloads and dmesg stayed clean.
+. /rig/l1-lib.sh
+
+rig_begin check
+kvm=$(kvm_module)
+
+check "load Debian's $kvm (the oracle)" "modprobe $kvm"
+run_tap "module_test" 900 /rig/module_test.sh
+check "kvmlite loads for the test run" "insmod $KVMLITE_KO"
+apply_device_rules
+
+for dev in /dev/kvm /dev/kvmlite; do
+	for test in /rig/tests/*_test; do
+		run_tap "$(basename "$test")[$dev]" 600 "$test" -d "$dev"
+	done
+	check "kvmlite info -d $dev" "kvmlite info -d $dev > /tmp/info 2>&1"
+	sed 's/^/# /' /tmp/info
+done
+
+check "kvmlite unloads after the tests" "rmmod kvmlite"
+check_dmesg_clean
+rig_end
