@@ -40,13 +40,13 @@ static void print_kvmlite_info(const struct kvmlite_info *info)
 	printf("hypervisor:  kvmlite (%s)\n", vendor);
 	printf("guest ASIDs: %u\n", info->nr_asids);
 	printf("optional:   ");
-	for (i = 0; i < sizeof(feature_names) / sizeof(feature_names[0]); i++)
+	for (i = 0; i < ARRAY_SIZE(feature_names); i++)
 		if (info->features & feature_names[i].bit)
 			printf(" %s", feature_names[i].name);
 	printf("%s\n", info->features ? "" : " none");
 }
 
-static int usage(FILE *out, int status)
+static int info_usage(FILE *out, int status)
 {
 	fprintf(out, "usage: kvmlite info [-d|--device PATH]\n"
 		"Shows the KVM API version and, for kvmlite, the vendor backend\n"
@@ -72,13 +72,13 @@ int cmd_info(int argc, char **argv)
 			path = optarg;
 			break;
 		case 'h':
-			return usage(stdout, 0);
+			return info_usage(stdout, 0);
 		default:
-			return usage(stderr, 2);
+			return info_usage(stderr, 2);
 		}
 	}
 	if (optind != argc)
-		return usage(stderr, 2);
+		return info_usage(stderr, 2);
 
 	fd = open(path, O_RDWR | O_CLOEXEC);
 	if (fd < 0) {

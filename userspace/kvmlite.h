@@ -2,6 +2,8 @@
 #ifndef KVMLITE_USERSPACE_H
 #define KVMLITE_USERSPACE_H
 
+#define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
+
 int cmd_info(int argc, char **argv);
 
 #endif /* KVMLITE_USERSPACE_H */

@@ -14,12 +14,12 @@ static const struct command commands[] = {
 	{ "info", "show the hypervisor behind a device", cmd_info },
 };
 
-static void usage(FILE *out)
+static void print_usage(FILE *out)
 {
 	size_t i;
 
 	fprintf(out, "usage: kvmlite COMMAND [ARGS]\n\ncommands:\n");
-	for (i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+	for (i = 0; i < ARRAY_SIZE(commands); i++)
 		fprintf(out, "  %-8s %s\n", commands[i].name,
 			commands[i].summary);
 	fprintf(out, "\n'kvmlite COMMAND --help' tells more.\n");
@@ -30,18 +30,18 @@ int main(int argc, char **argv)
 	size_t i;
 
 	if (argc < 2) {
-		usage(stderr);
+		print_usage(stderr);
 		return 2;
 	}
 	if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")) {
-		usage(stdout);
+		print_usage(stdout);
 		return 0;
 	}
-	for (i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+	for (i = 0; i < ARRAY_SIZE(commands); i++)
 		if (!strcmp(argv[1], commands[i].name))
 			return commands[i].run(argc - 1, argv + 1);
 
 	fprintf(stderr, "kvmlite: unknown command '%s'\n", argv[1]);
-	usage(stderr);
+	print_usage(stderr);
 	return 2;
 }

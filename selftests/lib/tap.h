@@ -9,14 +9,16 @@
 
 #include <stdbool.h>
 
+#define ARRAY_SIZE(a)		(sizeof(a) / sizeof((a)[0]))
+#define __printf(a, b)		__attribute__((format(printf, a, b)))
+#define __noreturn		__attribute__((noreturn))
+
 void tap_plan(unsigned int count);
-void tap_result(bool ok, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
-void tap_skip(const char *why, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
-void tap_diag(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+__printf(2, 3) void tap_result(bool ok, const char *fmt, ...);
+__printf(2, 3) void tap_skip(const char *why, const char *fmt, ...);
+__printf(1, 2) void tap_diag(const char *fmt, ...);
 /* Skip the whole program: "1..0 # SKIP why", exit status 4 (KSFT_SKIP). */
-void tap_skip_all(const char *why) __attribute__((noreturn));
+__noreturn void tap_skip_all(const char *why);
 /* Exit: 0 if every case passed or skipped and the plan was met, else 1. */
 int tap_finish(void);
 

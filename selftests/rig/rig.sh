@@ -123,13 +123,14 @@ make_initramfs()
 	cp "$BUILD/kvmlite" "$stage/usr/bin/"
 	cp "$TOP/kmod/kvmlite.ko" "$mods/extra/"
 
-	for ko in $(modprobe -d "$KROOT" -S "$KVER" --show-depends \
-			kvm_amd kvm_intel | awk '$1 == "insmod" { print $2 }' |
-			sort -u); do
+	for ko in $(for m in kvm_amd kvm_intel; do
+			modprobe -d "$KROOT" -S "$KVER" --show-depends "$m"
+		    done | awk '$1 == "insmod" { print $2 }' | sort -u); do
 		mkdir -p "$stage/$(dirname "${ko#"$KROOT"}")"
 		cp "$ko" "$stage/${ko#"$KROOT"}"
 	done
-	cp "$KROOT/lib/modules/$KVER"/modules.{order,builtin} "$mods/"
+	cp "$KROOT/lib/modules/$KVER"/modules.{order,builtin,builtin.modinfo} \
+		"$mods/"
 	depmod -b "$stage" "$KVER"
 
 	printf 'root:x:0:0:root:/:/bin/sh\n' > "$stage/etc/passwd"
@@ -259,7 +260,10 @@ record()
 		set -- $counts
 		counts="$1 $(($2 + 1)) $3"
 	fi
-	if grep -aE 'WARNING: CPU:|BUG:|Oops|Kernel panic' "$log" > /dev/null; then
+	# Kernel console lines after the rig began (quiet shows errors only).
+	if awk '/^KVMLITE-RIG-BEGIN/ { on = 1 } on' "$log" |
+	   grep -aE '^\[ *[0-9.]+\] .*(WARNING: CPU:|BUG:|Oops|Kernel panic)' \
+	   > /dev/null; then
 		say "$name: kernel splat on the console (see $log)"
 		set -- $counts
 		counts="$1 $(($2 + 1)) $3"

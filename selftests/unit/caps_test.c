@@ -95,15 +95,24 @@ static const struct vmx_case vmx_cases[] = {
 static u64 *vmx_field(struct vmx_cap_msrs *m, enum vmx_field f)
 {
 	switch (f) {
-	case PIN: return &m->pinbased;
-	case PROC: return &m->procbased;
-	case PROC2: return &m->procbased2;
-	case EXIT: return &m->exit;
-	case ENTRY: return &m->entry;
-	case EPT: return &m->ept_vpid_cap;
-	case BASIC: return &m->basic;
-	case FEATCTL: return &m->feature_control;
-	case CPUID1: break;
+	case PIN:
+		return &m->pinbased;
+	case PROC:
+		return &m->procbased;
+	case PROC2:
+		return &m->procbased2;
+	case EXIT:
+		return &m->exit;
+	case ENTRY:
+		return &m->entry;
+	case EPT:
+		return &m->ept_vpid_cap;
+	case BASIC:
+		return &m->basic;
+	case FEATCTL:
+		return &m->feature_control;
+	case CPUID1:
+		break;
 	}
 	return NULL;
 }
@@ -206,12 +215,12 @@ int main(void)
 {
 	size_t i;
 
-	tap_plan(sizeof(vmx_cases) / sizeof(vmx_cases[0]) + 1 +
-		 sizeof(svm_cases) / sizeof(svm_cases[0]));
-	for (i = 0; i < sizeof(vmx_cases) / sizeof(vmx_cases[0]); i++)
+	tap_plan(ARRAY_SIZE(vmx_cases) + 1 +
+		 ARRAY_SIZE(svm_cases));
+	for (i = 0; i < ARRAY_SIZE(vmx_cases); i++)
 		run_vmx_case(&vmx_cases[i]);
 	test_vmx_features();
-	for (i = 0; i < sizeof(svm_cases) / sizeof(svm_cases[0]); i++)
+	for (i = 0; i < ARRAY_SIZE(svm_cases); i++)
 		run_svm_case(&svm_cases[i]);
 	return tap_finish();
 }

@@ -14,7 +14,7 @@
 #include "../lib/kvm_dev.h"
 #include "../lib/tap.h"
 
-#define BAD_POINTER	((unsigned long)1)
+#define BAD_POINTER	1UL
 
 /* One ioctl on the system fd and what KVM answers to it. */
 struct ioctl_case {
@@ -148,10 +148,10 @@ int main(int argc, char **argv)
 	size_t i;
 
 	kvm_dev_open(&dev, argc, argv);
-	tap_plan(sizeof(ioctl_cases) / sizeof(ioctl_cases[0]) + 3);
+	tap_plan(ARRAY_SIZE(ioctl_cases) + 3);
 	tap_diag("device %s%s", dev.path, dev.is_kvmlite ? " (kvmlite)" : "");
 
-	for (i = 0; i < sizeof(ioctl_cases) / sizeof(ioctl_cases[0]); i++)
+	for (i = 0; i < ARRAY_SIZE(ioctl_cases); i++)
 		run_ioctl_case(&dev, &ioctl_cases[i]);
 	test_vcpu_mmap_size(&dev);
 	test_kvmlite_info(&dev);
