@@ -227,6 +227,9 @@ boot_l1()
 {
 	local log=$1 vendor=$2 cpu=$3 append=$4
 
+	# One emulator at a time on this machine, whichever checkout runs it.
+	exec 9> "${TMPDIR:-/tmp}/kvmlite-emulator.lock"
+	flock 9
 	if nested_accel "$vendor"; then
 		boot_qemu "$log" "${cpu:-host}" kvm "$append"
 	elif [ -n "$cpu" ]; then
@@ -236,6 +239,7 @@ boot_l1()
 	else
 		boot_bochs "$log" "$append"
 	fi
+	exec 9>&-
 }
 
 # l1_run NAME VENDOR CPU MODE [ARGS]: one L1 job, its results recorded.
