@@ -21,7 +21,7 @@ SELFTESTS := $(patsubst selftests/x86/%.c,$(BUILD)/selftests/%, \
 UNIT_TESTS := $(patsubst selftests/unit/%.c,$(BUILD)/unit/%, \
 	      $(wildcard selftests/unit/*_test.c))
 # Pure kernel logic the unit tests compile on the host.
-UNIT_KMOD_SRCS := kmod/vmx/caps.c kmod/svm/caps.c
+UNIT_KMOD_SRCS := kmod/vmx/caps.c kmod/svm/caps.c kmod/emulate.c
 
 .PHONY: all module userspace selftests unit check check-unit check-svm \
 	check-vmx demo install clean
