@@ -1,10 +1,12 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /* /dev/kvmlite: the system-level ioctls of the KVM ABI. */
+#include <linux/cpumask.h>
 #include <linux/fs.h>
 #include <linux/module.h>
 #include <linux/uaccess.h>
 #include <linux/kvmlite.h>
 #include "kvmlite.h"
+#include "vm.h"
 
 static long dev_get_api_version(unsigned long arg)
 {
@@ -13,12 +15,35 @@ static long dev_get_api_version(unsigned long arg)
 	return KVM_API_VERSION;
 }
 
-/* Truthful: a capability is 1 only once it works end to end. */
-static long dev_check_extension(unsigned long cap)
+/*
+ * Truthful: a capability is non-zero only once it works end to end, and
+ * none of the VM ones while the backend cannot run guests.
+ */
+long kvmlite_check_extension(unsigned long cap)
 {
-	switch (cap) {
-	case KVMLITE_CAP_INFO:
+	if (cap == KVMLITE_CAP_INFO)
 		return 1;
+	if (!hv->vcpu_run)
+		return 0;
+
+	switch (cap) {
+	case KVM_CAP_USER_MEMORY:
+	case KVM_CAP_SYNC_MMU:
+	case KVM_CAP_DESTROY_MEMORY_REGION_WORKS:
+	case KVM_CAP_JOIN_MEMORY_REGIONS_WORKS:
+	case KVM_CAP_SET_TSS_ADDR:
+	case KVM_CAP_SET_IDENTITY_MAP_ADDR:
+	case KVM_CAP_IMMEDIATE_EXIT:
+	case KVM_CAP_CHECK_EXTENSION_VM:
+		return 1;
+	case KVM_CAP_NR_VCPUS:
+		return min_t(unsigned int, num_online_cpus(),
+			     KVMLITE_MAX_VCPUS);
+	case KVM_CAP_MAX_VCPUS:
+	case KVM_CAP_MAX_VCPU_ID:
+		return KVMLITE_MAX_VCPUS;
+	case KVM_CAP_NR_MEMSLOTS:
+		return KVMLITE_MAX_MEMSLOTS;
 	default:
 		return 0;
 	}
@@ -28,7 +53,7 @@ static long dev_get_vcpu_mmap_size(unsigned long arg)
 {
 	if (arg)
 		return -EINVAL;
-	/* struct kvm_run; PIO data will share its page (io.data_offset). */
+	/* struct kvm_run; PIO data shares its page (io.data_offset). */
 	return PAGE_SIZE;
 }
 
@@ -51,8 +76,10 @@ static long kvmlite_dev_ioctl(struct file *filp, unsigned int ioctl,
 	switch (ioctl) {
 	case KVM_GET_API_VERSION:
 		return dev_get_api_version(arg);
+	case KVM_CREATE_VM:
+		return vm_create(arg);
 	case KVM_CHECK_EXTENSION:
-		return dev_check_extension(arg);
+		return kvmlite_check_extension(arg);
 	case KVM_GET_VCPU_MMAP_SIZE:
 		return dev_get_vcpu_mmap_size(arg);
 	case KVMLITE_GET_INFO:

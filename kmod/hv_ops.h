@@ -6,7 +6,11 @@
 #ifndef KVMLITE_HV_OPS_H
 #define KVMLITE_HV_OPS_H
 
+#include <linux/kvm.h>
 #include "hv_caps.h"
+
+struct vm;
+struct vcpu;
 
 struct hv_ops {
 	const char *name;
@@ -23,6 +27,44 @@ struct hv_ops {
 	 *   -EOPNOTSUPP present but a required feature is missing.
 	 */
 	int (*probe)(struct hv_caps *caps);
+
+	/*
+	 * Module-lifetime resources (per-CPU pages, permission maps). A
+	 * backend without vcpu_run cannot run guests yet: KVM_CREATE_VM
+	 * then fails with -EOPNOTSUPP and no VM capability is offered.
+	 */
+	int (*setup)(void);
+	void (*teardown)(void);
+
+	/*
+	 * Turn hardware virtualization on or off on the calling CPU (IRQs
+	 * off). hardware_enable() fails with -EBUSY when someone else holds
+	 * it: kvmlite never takes VMX/SVM away from another hypervisor.
+	 */
+	int (*hardware_enable)(void);
+	void (*hardware_disable)(void);
+
+	/* Optional per-VM state. */
+	int (*vm_init)(struct vm *vm);
+	void (*vm_destroy)(struct vm *vm);
+	int (*vcpu_create)(struct vcpu *vcpu);
+	void (*vcpu_free)(struct vcpu *vcpu);
+
+	/*
+	 * Enter the guest once, with preemption disabled and the guest FPU
+	 * loaded; on return vcpu->exit says why it left, in generic terms.
+	 */
+	void (*vcpu_run)(struct vcpu *vcpu);
+
+	void (*get_sregs)(struct vcpu *vcpu, struct kvm_sregs *sregs);
+	int (*set_sregs)(struct vcpu *vcpu, const struct kvm_sregs *sregs);
+	void (*queue_exception)(struct vcpu *vcpu, u8 vector, bool has_error,
+				u32 error);
+
+	/* Second-level page-table entries in the vendor's format. */
+	u64 (*s2_table_entry)(phys_addr_t table);
+	u64 (*s2_leaf_entry)(u64 pfn, bool writable);
+	bool (*s2_present)(u64 entry);
 };
 
 extern const struct hv_ops vmx_ops;

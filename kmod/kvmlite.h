@@ -12,4 +12,13 @@ extern struct hv_caps hv_caps;
 
 extern const struct file_operations kvmlite_dev_fops;
 
+/* hwvirt.c: virtualization on while VMs exist */
+int hwvirt_get(void);
+void hwvirt_put(void);
+int hwvirt_init(void);
+void hwvirt_exit(void);
+
+/* KVM_CHECK_EXTENSION, on the system and the VM fd alike. */
+long kvmlite_check_extension(unsigned long cap);
+
 #endif /* KVMLITE_H */

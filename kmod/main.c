@@ -16,6 +16,7 @@
 #include <linux/smp.h>
 #include <linux/string.h>
 #include <linux/kvmlite.h>
+#include "fpu.h"
 #include "kvmlite.h"
 
 const struct hv_ops *hv;
@@ -107,21 +108,43 @@ static int __init kvmlite_init(void)
 	if (err)
 		return err;
 
+	err = guest_fpu_init();
+	if (err) {
+		pr_err("the host does not use XSAVE, not loading\n");
+		return err;
+	}
+	err = hv->setup ? hv->setup() : 0;
+	if (err)
+		return err;
+	err = hwvirt_init();
+	if (err)
+		goto err_teardown;
+
 	err = misc_register(&kvmlite_miscdev);
 	if (err) {
 		pr_err("cannot register /dev/%s: error %d\n",
 		       KVMLITE_DEVICE_NAME, err);
-		return err;
+		goto err_hwvirt;
 	}
 
 	pr_info("%s: ready, %u guest address-space IDs, features %#llx\n",
 		hv->name, hv_caps.nr_asids, hv_caps.features);
 	return 0;
+
+err_hwvirt:
+	hwvirt_exit();
+err_teardown:
+	if (hv->teardown)
+		hv->teardown();
+	return err;
 }
 
 static void __exit kvmlite_exit(void)
 {
 	misc_deregister(&kvmlite_miscdev);
+	hwvirt_exit();
+	if (hv->teardown)
+		hv->teardown();
 }
 
 module_init(kvmlite_init);

@@ -19,4 +19,9 @@ static inline bool read_msr_safe(u32 index, u64 *val)
 	return true;
 }
 
+static inline void write_msr(u32 index, u64 val)
+{
+	wrmsr(index, (u32)val, (u32)(val >> 32));
+}
+
 #endif /* KVMLITE_MSR_H */

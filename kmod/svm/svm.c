@@ -1,11 +1,41 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /* The AMD SVM backend. */
 #include <linux/errno.h>
+#include <linux/gfp.h>
+#include <linux/hw_breakpoint.h>
+#include <linux/kvm.h>
+#include <linux/percpu.h>
+#include <linux/slab.h>
+#include <asm/debugreg.h>
+#include <asm/msr-index.h>
 #include <asm/processor.h>
-#include "../hv_ops.h"
+#include <asm/processor-flags.h>
+#include <asm/trapnr.h>
+#include "../kvmlite.h"
 #include "../msr.h"
+#include "../vcpu.h"
+#include "../vm.h"
 #include "caps.h"
+#include "svm.h"
 #include "svm_hw.h"
+
+#define IOPM_PAGES		3	/* APM "I/O Permissions Map": 12 KB */
+#define MSRPM_PAGES		2	/* APM "MSR Permissions Map": 8 KB */
+#define DEFAULT_PAT		0x0007040600070406ULL
+#define DR7_RESET		0x400	/* bit 10 reads as 1 */
+
+struct svm_cpu {
+	void *hsave;		/* VM_HSAVE_PA: where VMRUN keeps host state */
+	struct vmcb *host_vmcb;	/* host state VMSAVE/VMLOAD switch */
+	u64 host_vmcb_pa;
+	u32 next_asid;
+	u64 asid_generation;
+};
+
+static DEFINE_PER_CPU(struct svm_cpu, svm_cpu);
+
+/* Everything intercepted: shared by every VM, never written after setup. */
+static void *svm_iopm, *svm_msrpm;
 
 static bool svm_ident(void)
 {
@@ -31,8 +61,380 @@ static int svm_probe(struct hv_caps *caps)
 	return svm_caps_evaluate(&regs, caps);
 }
 
+static void svm_teardown(void)
+{
+	int cpu;
+
+	for_each_possible_cpu(cpu) {
+		struct svm_cpu *sd = per_cpu_ptr(&svm_cpu, cpu);
+
+		free_page((unsigned long)sd->hsave);
+		free_page((unsigned long)sd->host_vmcb);
+		sd->hsave = NULL;
+		sd->host_vmcb = NULL;
+	}
+	free_pages((unsigned long)svm_iopm, get_order(IOPM_PAGES * PAGE_SIZE));
+	free_pages((unsigned long)svm_msrpm,
+		   get_order(MSRPM_PAGES * PAGE_SIZE));
+}
+
+static int svm_setup(void)
+{
+	int cpu;
+
+	svm_iopm = (void *)__get_free_pages(GFP_KERNEL,
+					    get_order(IOPM_PAGES * PAGE_SIZE));
+	svm_msrpm = (void *)__get_free_pages(GFP_KERNEL,
+					     get_order(MSRPM_PAGES * PAGE_SIZE));
+	if (!svm_iopm || !svm_msrpm)
+		goto nomem;
+	memset(svm_iopm, 0xff, IOPM_PAGES * PAGE_SIZE);
+	memset(svm_msrpm, 0xff, MSRPM_PAGES * PAGE_SIZE);
+
+	for_each_possible_cpu(cpu) {
+		struct svm_cpu *sd = per_cpu_ptr(&svm_cpu, cpu);
+
+		sd->hsave = (void *)get_zeroed_page(GFP_KERNEL);
+		sd->host_vmcb = (void *)get_zeroed_page(GFP_KERNEL);
+		if (!sd->hsave || !sd->host_vmcb)
+			goto nomem;
+		sd->host_vmcb_pa = __pa(sd->host_vmcb);
+	}
+	return 0;
+nomem:
+	svm_teardown();
+	return -ENOMEM;
+}
+
+static int svm_hardware_enable(void)
+{
+	struct svm_cpu *sd = this_cpu_ptr(&svm_cpu);
+	u32 lo, hi;
+
+	rdmsr(MSR_EFER, lo, hi);
+	if (lo & EFER_SVME)
+		return -EBUSY;	/* kvm_amd or another hypervisor has it */
+	wrmsr(MSR_EFER, lo | EFER_SVME, hi);
+	write_msr(MSR_VM_HSAVE_PA, __pa(sd->hsave));
+	/*
+	 * ASIDs used before (by us earlier, or another hypervisor) may have
+	 * TLB entries left: start a generation that flushes them first.
+	 */
+	sd->asid_generation++;
+	sd->next_asid = hv_caps.nr_asids + 1;
+	return 0;
+}
+
+static void svm_hardware_disable(void)
+{
+	u32 lo, hi;
+
+	write_msr(MSR_VM_HSAVE_PA, 0);
+	rdmsr(MSR_EFER, lo, hi);
+	wrmsr(MSR_EFER, lo & ~EFER_SVME, hi);
+}
+
+static u16 svm_seg_attrib(const struct kvm_segment *s)
+{
+	if (s->unusable)
+		return 0;
+	return (s->type & SEG_ATTR_TYPE_MASK) | (s->s ? SEG_ATTR_S : 0) |
+	       (s->dpl & 3) << SEG_ATTR_DPL_SHIFT |
+	       (s->present ? SEG_ATTR_P : 0) | (s->avl ? SEG_ATTR_AVL : 0) |
+	       (s->l ? SEG_ATTR_L : 0) | (s->db ? SEG_ATTR_DB : 0) |
+	       (s->g ? SEG_ATTR_G : 0);
+}
+
+static void svm_set_seg(struct vmcb_seg *v, const struct kvm_segment *s)
+{
+	v->selector = s->selector;
+	v->base = s->base;
+	v->limit = s->limit;
+	v->attrib = svm_seg_attrib(s);
+}
+
+static void svm_get_seg(const struct vmcb_seg *v, struct kvm_segment *s)
+{
+	u16 a = v->attrib;
+
+	s->selector = v->selector;
+	s->base = v->base;
+	s->limit = v->limit;
+	s->type = a & SEG_ATTR_TYPE_MASK;
+	s->s = !!(a & SEG_ATTR_S);
+	s->dpl = (a >> SEG_ATTR_DPL_SHIFT) & 3;
+	s->present = !!(a & SEG_ATTR_P);
+	s->avl = !!(a & SEG_ATTR_AVL);
+	s->l = !!(a & SEG_ATTR_L);
+	s->db = !!(a & SEG_ATTR_DB);
+	s->g = !!(a & SEG_ATTR_G);
+	s->unusable = !s->present;
+}
+
+static void svm_get_sregs(struct vcpu *vcpu, struct kvm_sregs *sregs)
+{
+	struct svm_vcpu *svm = vcpu->vendor;
+	struct vmcb_save *save = &svm->vmcb->save;
+
+	svm_get_seg(&save->cs, &sregs->cs);
+	svm_get_seg(&save->ds, &sregs->ds);
+	svm_get_seg(&save->es, &sregs->es);
+	svm_get_seg(&save->fs, &sregs->fs);
+	svm_get_seg(&save->gs, &sregs->gs);
+	svm_get_seg(&save->ss, &sregs->ss);
+	svm_get_seg(&save->tr, &sregs->tr);
+	svm_get_seg(&save->ldtr, &sregs->ldt);
+	sregs->gdt.base = save->gdtr.base;
+	sregs->gdt.limit = save->gdtr.limit;
+	sregs->idt.base = save->idtr.base;
+	sregs->idt.limit = save->idtr.limit;
+	sregs->cr0 = save->cr0;
+	sregs->cr2 = save->cr2;
+	sregs->cr3 = save->cr3;
+	sregs->cr4 = save->cr4;
+	sregs->cr8 = svm->vmcb->control.int_ctl & 0xf;
+	/* EFER.SVME is ours, not the guest's (APM "Enabling SVM"). */
+	sregs->efer = save->efer & ~EFER_SVME;
+}
+
+#define EFER_GUEST_BITS	(EFER_SCE | EFER_LME | EFER_LMA | EFER_NX)
+
+/* The state checks KVM_SET_SREGS makes, as KVM makes them. */
+static bool svm_sregs_valid(const struct kvm_sregs *sregs)
+{
+	if ((sregs->efer & ~EFER_GUEST_BITS) || (sregs->cr0 >> 32) ||
+	    (sregs->cr4 >> 32))
+		return false;
+	if ((sregs->cr0 & X86_CR0_PG) && !(sregs->cr0 & X86_CR0_PE))
+		return false;
+	if ((sregs->cr0 & X86_CR0_NW) && !(sregs->cr0 & X86_CR0_CD))
+		return false;
+	if ((sregs->efer & EFER_LME) && (sregs->cr0 & X86_CR0_PG))
+		return (sregs->cr4 & X86_CR4_PAE) && (sregs->efer & EFER_LMA);
+	return !(sregs->efer & EFER_LMA) && !sregs->cs.l;
+}
+
+static int svm_set_sregs(struct vcpu *vcpu, const struct kvm_sregs *sregs)
+{
+	struct svm_vcpu *svm = vcpu->vendor;
+	struct vmcb_save *save = &svm->vmcb->save;
+
+	if (!svm_sregs_valid(sregs))
+		return -EINVAL;
+	svm_set_seg(&save->cs, &sregs->cs);
+	svm_set_seg(&save->ds, &sregs->ds);
+	svm_set_seg(&save->es, &sregs->es);
+	svm_set_seg(&save->fs, &sregs->fs);
+	svm_set_seg(&save->gs, &sregs->gs);
+	svm_set_seg(&save->ss, &sregs->ss);
+	svm_set_seg(&save->tr, &sregs->tr);
+	svm_set_seg(&save->ldtr, &sregs->ldt);
+	/* The CPL is SS.DPL (APM "VMCB State Save Area"), 0 in real mode. */
+	save->cpl = sregs->cr0 & X86_CR0_PE ? sregs->ss.dpl & 3 : 0;
+	save->gdtr.base = sregs->gdt.base;
+	save->gdtr.limit = sregs->gdt.limit;
+	save->idtr.base = sregs->idt.base;
+	save->idtr.limit = sregs->idt.limit;
+	save->cr0 = sregs->cr0;
+	save->cr2 = sregs->cr2;
+	save->cr3 = sregs->cr3;
+	save->cr4 = sregs->cr4;
+	save->efer = sregs->efer | EFER_SVME;
+	svm->vmcb->control.int_ctl = (svm->vmcb->control.int_ctl & ~0xfU) |
+				     (sregs->cr8 & 0xf);
+	return 0;
+}
+
+static void svm_queue_exception(struct vcpu *vcpu, u8 vector, bool has_error,
+				u32 error)
+{
+	struct svm_vcpu *svm = vcpu->vendor;
+
+	svm->vmcb->control.event_inj = vector | EVENT_TYPE_EXCEPTION |
+		EVENT_VALID | (has_error ? EVENT_ERROR_VALID |
+			       (u64)error << 32 : 0);
+}
+
+/* The architectural state at RESET (APM "Initial Processor State"). */
+static void svm_init_vmcb(struct vcpu *vcpu, struct vmcb *vmcb)
+{
+	struct vmcb_control *c = &vmcb->control;
+	struct vmcb_save *s = &vmcb->save;
+
+	c->intercept_exceptions = BIT(X86_TRAP_DB) | BIT(X86_TRAP_AC);
+	c->intercept_misc1 = INTERCEPT_INTR | INTERCEPT_NMI | INTERCEPT_SMI |
+		INTERCEPT_INIT | INTERCEPT_RDPMC | INTERCEPT_CPUID |
+		INTERCEPT_RSM | INTERCEPT_INVD | INTERCEPT_PAUSE |
+		INTERCEPT_HLT | INTERCEPT_INVLPGA | INTERCEPT_IOIO_PROT |
+		INTERCEPT_MSR_PROT | INTERCEPT_TASK_SWITCH |
+		INTERCEPT_SHUTDOWN;
+	/* VMRUN must be intercepted, or VMRUN itself fails its checks. */
+	c->intercept_misc2 = INTERCEPT_VMRUN | INTERCEPT_VMMCALL |
+		INTERCEPT_VMLOAD | INTERCEPT_VMSAVE | INTERCEPT_STGI |
+		INTERCEPT_CLGI | INTERCEPT_SKINIT | INTERCEPT_RDTSCP |
+		INTERCEPT_WBINVD | INTERCEPT_MONITOR | INTERCEPT_MWAIT |
+		INTERCEPT_XSETBV | INTERCEPT_RDPRU;
+	c->iopm_base_pa = __pa(svm_iopm);
+	c->msrpm_base_pa = __pa(svm_msrpm);
+	c->tsc_offset = vcpu->vm->tsc_offset;
+	/* The guest's IF masks only virtual interrupts; host ones exit. */
+	c->int_ctl = V_INTR_MASKING;
+	c->nested_ctl = NESTED_CTL_NP_ENABLE;
+	c->nested_cr3 = __pa(vcpu->vm->s2.root);
+
+	s->cs.selector = 0xf000;
+	s->cs.base = 0xffff0000;
+	s->cs.limit = 0xffff;
+	s->cs.attrib = SEG_ATTR_P | SEG_ATTR_S | 0xb;
+	s->ds.limit = s->es.limit = s->fs.limit = 0xffff;
+	s->gs.limit = s->ss.limit = 0xffff;
+	s->ds.attrib = s->es.attrib = s->fs.attrib = SEG_ATTR_P | SEG_ATTR_S | 3;
+	s->gs.attrib = s->ss.attrib = SEG_ATTR_P | SEG_ATTR_S | 3;
+	s->gdtr.limit = s->idtr.limit = 0xffff;
+	s->ldtr.limit = s->tr.limit = 0xffff;
+	s->ldtr.attrib = SEG_ATTR_P | 2;
+	s->tr.attrib = SEG_ATTR_P | 0xb;
+	s->cr0 = X86_CR0_ET | X86_CR0_NW | X86_CR0_CD;
+	s->efer = EFER_SVME;
+	s->dr6 = DR6_RESERVED;
+	s->dr7 = DR7_RESET;
+	s->g_pat = DEFAULT_PAT;
+
+	vcpu->rip = 0xfff0;
+	vcpu->rflags = X86_EFLAGS_FIXED;
+}
+
+static int svm_vcpu_create(struct vcpu *vcpu)
+{
+	struct svm_vcpu *svm = kzalloc(sizeof(*svm), GFP_KERNEL_ACCOUNT);
+
+	if (!svm)
+		return -ENOMEM;
+	svm->vmcb = (void *)get_zeroed_page(GFP_KERNEL_ACCOUNT);
+	if (!svm->vmcb) {
+		kfree(svm);
+		return -ENOMEM;
+	}
+	svm->vmcb_pa = __pa(svm->vmcb);
+	svm->asid_cpu = -1;
+	vcpu->vendor = svm;
+	svm_init_vmcb(vcpu, svm->vmcb);
+	return 0;
+}
+
+static void svm_vcpu_free(struct vcpu *vcpu)
+{
+	struct svm_vcpu *svm = vcpu->vendor;
+
+	free_page((unsigned long)svm->vmcb);
+	kfree(svm);
+}
+
+/*
+ * ASIDs are handed out per CPU (APM "TLB Control"): a vCPU that moved,
+ * or whose TLB entries must go, takes a fresh one; when a CPU runs out,
+ * it starts a new generation with a flush of every ASID.
+ */
+static void svm_assign_asid(struct vcpu *vcpu, struct svm_cpu *sd, int cpu)
+{
+	struct svm_vcpu *svm = vcpu->vendor;
+	bool flush = test_and_clear_bit(VCPU_REQ_TLB_FLUSH, &vcpu->requests);
+	struct vmcb_control *c = &svm->vmcb->control;
+
+	c->tlb_control = TLB_CONTROL_DO_NOTHING;
+	if (svm->asid_cpu == cpu && svm->asid_generation ==
+	    sd->asid_generation && !flush)
+		return;
+	if (sd->next_asid > hv_caps.nr_asids) {
+		sd->asid_generation++;
+		sd->next_asid = 1;
+		c->tlb_control = TLB_CONTROL_FLUSH_ALL;
+	}
+	c->asid = sd->next_asid++;
+	svm->asid_cpu = cpu;
+	svm->asid_generation = sd->asid_generation;
+}
+
+/* Called with IRQs off: see vcpu_enter_guest(). */
+static void svm_vcpu_run(struct vcpu *vcpu)
+{
+	struct svm_cpu *sd = this_cpu_ptr(&svm_cpu);
+	struct svm_vcpu *svm = vcpu->vendor;
+	struct vmcb *vmcb = svm->vmcb;
+	u64 event;
+
+	svm_assign_asid(vcpu, sd, smp_processor_id());
+	vmcb->save.rax = vcpu->gprs[GPR_RAX];
+	vmcb->save.rsp = vcpu->gprs[GPR_RSP];
+	vmcb->save.rip = vcpu->rip;
+	vmcb->save.rflags = vcpu->rflags;
+	vmcb->control.clean = 0;
+
+	/*
+	 * APM "Global Interrupt Flag": with GIF clear, IF may be set so
+	 * that a host interrupt arriving in the guest makes it exit; it is
+	 * taken when GIF and IF come back after the exit.
+	 */
+	asm volatile("clgi" ::: "memory");
+	local_irq_enable();
+	svm_vmrun(vcpu->gprs, svm->vmcb_pa, sd->host_vmcb_pa);
+	local_irq_disable();
+	asm volatile("stgi" ::: "memory");
+
+	/* #VMEXIT disables all breakpoints; give the host's back. */
+	if (hw_breakpoint_active())
+		hw_breakpoint_restore();
+
+	vcpu->gprs[GPR_RAX] = vmcb->save.rax;
+	vcpu->gprs[GPR_RSP] = vmcb->save.rsp;
+	vcpu->rip = vmcb->save.rip;
+	vcpu->rflags = vmcb->save.rflags;
+
+	/* An event whose delivery the exit interrupted is delivered again. */
+	event = vmcb->control.exit_int_info;
+	vmcb->control.event_inj = event & EVENT_VALID ? event : 0;
+
+	svm_decode_exit(vcpu, vmcb);
+}
+
+/* NPT entries are x86 page-table entries; all guest accesses are "user". */
+#define NPT_PRESENT	BIT_ULL(0)
+#define NPT_WRITABLE	BIT_ULL(1)
+#define NPT_USER	BIT_ULL(2)
+#define NPT_ACCESSED	BIT_ULL(5)
+#define NPT_DIRTY	BIT_ULL(6)
+
+static u64 svm_s2_table_entry(phys_addr_t table)
+{
+	return table | NPT_PRESENT | NPT_WRITABLE | NPT_USER | NPT_ACCESSED;
+}
+
+static u64 svm_s2_leaf_entry(u64 pfn, bool writable)
+{
+	return pfn << PAGE_SHIFT | NPT_PRESENT | NPT_USER | NPT_ACCESSED |
+	       (writable ? NPT_WRITABLE | NPT_DIRTY : 0);
+}
+
+static bool svm_s2_present(u64 entry)
+{
+	return entry & NPT_PRESENT;
+}
+
 const struct hv_ops svm_ops = {
 	.name = "svm",
 	.ident = svm_ident,
 	.probe = svm_probe,
+	.setup = svm_setup,
+	.teardown = svm_teardown,
+	.hardware_enable = svm_hardware_enable,
+	.hardware_disable = svm_hardware_disable,
+	.vcpu_create = svm_vcpu_create,
+	.vcpu_free = svm_vcpu_free,
+	.vcpu_run = svm_vcpu_run,
+	.get_sregs = svm_get_sregs,
+	.set_sregs = svm_set_sregs,
+	.queue_exception = svm_queue_exception,
+	.s2_table_entry = svm_s2_table_entry,
+	.s2_leaf_entry = svm_s2_leaf_entry,
+	.s2_present = svm_s2_present,
 };

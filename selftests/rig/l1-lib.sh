@@ -76,8 +76,11 @@ run_tap()
 	name=$1
 	limit=$2
 	shift 2
-	timeout "$limit" "$@" > /tmp/run_tap.out 2>&1
-	rc=$?
+	echo "# running $name"
+	# Stream the raw output as comments, so a hang shows where it hung.
+	{ timeout "$limit" "$@" 2>&1; echo $? > /tmp/run_tap.rc; } |
+		tee /tmp/run_tap.out | sed 's/^/#   /'
+	rc=$(cat /tmp/run_tap.rc)
 	awk -v name="$name" -v n="$(rig_results)" -v rc="$rc" \
 		-f /rig/tap-merge.awk /tmp/run_tap.out > /tmp/run_tap.merged
 	cat /tmp/run_tap.merged

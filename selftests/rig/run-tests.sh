@@ -16,7 +16,7 @@ apply_device_rules
 
 for dev in /dev/kvm /dev/kvmlite; do
 	for test in /rig/tests/*_test; do
-		run_tap "$(basename "$test")[$dev]" 600 "$test" -d "$dev"
+		run_tap "$(basename "$test")[$dev]" 300 "$test" -d "$dev"
 	done
 	check "kvmlite info -d $dev" "kvmlite info -d $dev > /tmp/info 2>&1"
 	sed 's/^/# /' /tmp/info

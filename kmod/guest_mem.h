@@ -1,0 +1,18 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+#ifndef KVMLITE_GUEST_MEM_H
+#define KVMLITE_GUEST_MEM_H
+
+#include <linux/kvm.h>
+#include <linux/types.h>
+
+struct vcpu;
+
+/* Translate a guest linear address with the guest's own page tables. */
+int guest_translate(struct vcpu *vcpu, const struct kvm_sregs *sregs,
+		    u64 la, u64 *gpa);
+
+/* Read up to @max instruction bytes at @la; returns how many were read. */
+int guest_fetch_insn(struct vcpu *vcpu, const struct kvm_sregs *sregs,
+		     u64 la, u8 *buf, unsigned int max);
+
+#endif /* KVMLITE_GUEST_MEM_H */

@@ -1,0 +1,128 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * SVM exit codes to generic exit reasons: the only place that knows them.
+ * AMD APM Vol. 2, Appendix C "SVM Intercept Exit Codes" and section
+ * "Instruction Intercepts" for what EXITINFO1/2 hold.
+ */
+#include <linux/kernel.h>
+#include <linux/kvmlite.h>
+#include <asm/trapnr.h>
+#include "../kvmlite.h"
+#include "../vcpu.h"
+#include "svm.h"
+
+static void svm_decode_io(struct vcpu *vcpu, struct vmcb *vmcb)
+{
+	u64 info = vmcb->control.exit_info_1;
+
+	vcpu->exit.io.in = info & IOIO_IN;
+	vcpu->exit.io.string = info & IOIO_STRING;
+	vcpu->exit.io.rep = info & IOIO_REP;
+	vcpu->exit.io.size = (info >> IOIO_SIZE_SHIFT) & 0x7;
+	vcpu->exit.io.addr_size = ((info >> IOIO_ASIZE_SHIFT) & 0x7) << 1;
+	vcpu->exit.io.seg = (info >> IOIO_SEG_SHIFT) & 0x7;
+	vcpu->exit.io.port = info >> IOIO_PORT_SHIFT;
+	/* IOIO intercepts always give the next RIP, NRIP-save or not. */
+	vcpu->exit.next_rip = vmcb->control.exit_info_2;
+}
+
+static void svm_decode_msr(struct vcpu *vcpu, struct vmcb *vmcb)
+{
+	if (vmcb->control.exit_info_1)
+		vcpu->exit.reason = HV_EXIT_WRMSR;
+}
+
+static void svm_decode_exception(struct vcpu *vcpu, struct vmcb *vmcb)
+{
+	u8 vector = vmcb->control.exit_code - SVM_EXIT_EXCP_BASE;
+
+	vcpu->exit.exception.vector = vector;
+	vcpu->exit.exception.has_error = vector == X86_TRAP_AC;
+	vcpu->exit.exception.error = vmcb->control.exit_info_1;
+}
+
+struct svm_exit {
+	u8 reason;		/* enum hv_exit_reason */
+	/*
+	 * Length of the intercepted instruction, for CPUs without NRIP-save
+	 * (QEMU TCG among them). Prefixes would make it longer; a guest that
+	 * adds them only misleads itself.
+	 */
+	u8 insn_len;
+	void (*decode)(struct vcpu *vcpu, struct vmcb *vmcb);
+};
+
+static const struct svm_exit svm_exits[SVM_EXIT_NR_LEGACY] = {
+	[SVM_EXIT_EXCP_BASE + X86_TRAP_DB] = { HV_EXIT_EXCEPTION, 0,
+					       svm_decode_exception },
+	[SVM_EXIT_EXCP_BASE + X86_TRAP_AC] = { HV_EXIT_EXCEPTION, 0,
+					       svm_decode_exception },
+	[SVM_EXIT_INTR] = { HV_EXIT_EXTINT },
+	[SVM_EXIT_NMI] = { HV_EXIT_NMI },
+	[SVM_EXIT_VINTR] = { HV_EXIT_IRQ_WINDOW },
+	[SVM_EXIT_RDPMC] = { HV_EXIT_GP },
+	[SVM_EXIT_CPUID] = { HV_EXIT_CPUID, 2 },
+	[SVM_EXIT_INVD] = { HV_EXIT_INVD, 2 },
+	[SVM_EXIT_PAUSE] = { HV_EXIT_PAUSE, 2 },
+	[SVM_EXIT_HLT] = { HV_EXIT_HLT, 1 },
+	[SVM_EXIT_INVLPGA] = { HV_EXIT_UD },
+	[SVM_EXIT_IOIO] = { HV_EXIT_IO, 0, svm_decode_io },
+	[SVM_EXIT_MSR] = { HV_EXIT_RDMSR, 2, svm_decode_msr },
+	[SVM_EXIT_SHUTDOWN] = { HV_EXIT_SHUTDOWN },
+	[SVM_EXIT_VMRUN] = { HV_EXIT_UD },
+	[SVM_EXIT_VMMCALL] = { HV_EXIT_HYPERCALL, 3 },
+	[SVM_EXIT_VMLOAD] = { HV_EXIT_UD },
+	[SVM_EXIT_VMSAVE] = { HV_EXIT_UD },
+	[SVM_EXIT_STGI] = { HV_EXIT_UD },
+	[SVM_EXIT_CLGI] = { HV_EXIT_UD },
+	[SVM_EXIT_SKINIT] = { HV_EXIT_UD },
+	[SVM_EXIT_RDTSCP] = { HV_EXIT_RDTSCP, 3 },
+	[SVM_EXIT_WBINVD] = { HV_EXIT_INVD, 2 },
+	[SVM_EXIT_MONITOR] = { HV_EXIT_UD },
+	[SVM_EXIT_MWAIT] = { HV_EXIT_UD },
+	[SVM_EXIT_XSETBV] = { HV_EXIT_XSETBV, 3 },
+	[SVM_EXIT_RDPRU] = { HV_EXIT_UD },
+};
+
+static void svm_decode_npf(struct vcpu *vcpu, struct vmcb *vmcb)
+{
+	u64 error = vmcb->control.exit_info_1;
+
+	/* A reserved bit in our own tables is our bug: stop, don't loop. */
+	if (error & NPF_RESERVED) {
+		vcpu->exit.reason = HV_EXIT_UNKNOWN;
+		return;
+	}
+	vcpu->exit.reason = HV_EXIT_S2_FAULT;
+	vcpu->exit.s2.gpa = vmcb->control.exit_info_2;
+	vcpu->exit.s2.write = error & NPF_WRITE;
+	vcpu->exit.s2.fetch = error & NPF_FETCH;
+}
+
+void svm_decode_exit(struct vcpu *vcpu, struct vmcb *vmcb)
+{
+	u64 code = vmcb->control.exit_code;
+	const struct svm_exit *e;
+
+	vcpu->exit.hw_reason = code;
+	if (code == SVM_EXIT_NPF) {
+		svm_decode_npf(vcpu, vmcb);
+		return;
+	}
+	if (code == SVM_EXIT_INVALID) {
+		vcpu->exit.reason = HV_EXIT_FAIL_ENTRY;
+		return;
+	}
+	e = code < ARRAY_SIZE(svm_exits) ? &svm_exits[code] : NULL;
+	if (!e || e->reason == HV_EXIT_NONE) {
+		vcpu->exit.reason = HV_EXIT_UNKNOWN;
+		return;
+	}
+	vcpu->exit.reason = e->reason;
+	if (e->insn_len)
+		vcpu->exit.next_rip = hv_caps.features & KVMLITE_FEAT_SVM_NRIPS ?
+				      vmcb->control.next_rip :
+				      vcpu->rip + e->insn_len;
+	if (e->decode)
+		e->decode(vcpu, vmcb);
+}

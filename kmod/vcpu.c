@@ -1,0 +1,577 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * vCPU fds and the run loop. KVM_RUN runs the guest in the calling
+ * thread: it can be preempted, migrated and signalled between any two
+ * guest entries, and each entry restores the host state it disturbs.
+ */
+#include <linux/anon_inodes.h>
+#include <linux/file.h>
+#include <linux/mm.h>
+#include <linux/sched/signal.h>
+#include <linux/slab.h>
+#include <linux/uaccess.h>
+#include <asm/processor-flags.h>
+#include <asm/trapnr.h>
+#include "fpu.h"
+#include "kvmlite.h"
+#include "vcpu.h"
+#include "vm.h"
+
+/* PIO data lives in the kvm_run page, right after the struct. */
+#define PIO_DATA_OFFSET		ALIGN(sizeof(struct kvm_run), 64)
+static_assert(PIO_DATA_OFFSET + 8 <= PAGE_SIZE);
+
+/* KVM's answer in RAX to a hypercall it does not know: -KVM_ENOSYS. */
+#define HYPERCALL_ENOSYS	((u64)-1000)
+
+static void vcpu_kick_noop(void *unused)
+{
+}
+
+/*
+ * Every vCPU flushes before its next entry; the ones in guest mode now
+ * are interrupted, which makes them exit, and we wait for that. A vCPU
+ * publishes IN_GUEST_MODE before it reads its requests, and we set the
+ * request before we read its mode, so one of us sees the other.
+ */
+void vm_flush_remote_tlbs(struct vm *vm)
+{
+	unsigned int i, nr = smp_load_acquire(&vm->nr_vcpus);
+	cpumask_var_t cpus;
+
+	for (i = 0; i < nr; i++)
+		set_bit(VCPU_REQ_TLB_FLUSH, &vm->vcpus[i]->requests);
+	smp_mb__after_atomic();
+
+	if (!zalloc_cpumask_var(&cpus, GFP_ATOMIC)) {
+		on_each_cpu(vcpu_kick_noop, NULL, 1);
+		return;
+	}
+	for (i = 0; i < nr; i++) {
+		struct vcpu *vcpu = vm->vcpus[i];
+
+		if (READ_ONCE(vcpu->mode) == IN_GUEST_MODE)
+			cpumask_set_cpu(READ_ONCE(vcpu->cpu), cpus);
+	}
+	preempt_disable();
+	smp_call_function_many(cpus, vcpu_kick_noop, NULL, true);
+	preempt_enable();
+	free_cpumask_var(cpus);
+}
+
+static void vcpu_skip_instruction(struct vcpu *vcpu)
+{
+	vcpu->rip = vcpu->exit.next_rip;
+}
+
+/* Exit handlers: 1 resume the guest, 0 exit to userspace, <0 error. */
+
+static int exit_resume(struct vcpu *vcpu)
+{
+	return 1;
+}
+
+static int exit_skip(struct vcpu *vcpu)
+{
+	vcpu_skip_instruction(vcpu);
+	return 1;
+}
+
+static int exit_io(struct vcpu *vcpu)
+{
+	struct kvm_run *run = vcpu->run;
+	void *data = (u8 *)run + PIO_DATA_OFFSET;
+
+	if (vcpu->exit.io.string)
+		return -EOPNOTSUPP;	/* string PIO: see vcpu_run() */
+
+	run->exit_reason = KVM_EXIT_IO;
+	run->io.direction = vcpu->exit.io.in ? KVM_EXIT_IO_IN :
+					       KVM_EXIT_IO_OUT;
+	run->io.size = vcpu->exit.io.size;
+	run->io.port = vcpu->exit.io.port;
+	run->io.count = 1;
+	run->io.data_offset = PIO_DATA_OFFSET;
+	if (!vcpu->exit.io.in)
+		memcpy(data, &vcpu->gprs[GPR_RAX], vcpu->exit.io.size);
+	/*
+	 * As KVM: RIP stays on the instruction until userspace comes back,
+	 * and the next KVM_RUN completes it (unless userspace moved RIP).
+	 */
+	vcpu->pending = vcpu->exit.io.in ? PENDING_PIO_IN : PENDING_PIO_OUT;
+	vcpu->pending_rip = vcpu->rip;
+	return 0;
+}
+
+static void vcpu_complete_pio(struct vcpu *vcpu)
+{
+	struct kvm_run *run = vcpu->run;
+	u64 val = 0;
+
+	/* As KVM: if userspace moved RIP, the instruction is abandoned. */
+	if (vcpu->rip != vcpu->pending_rip)
+		return;
+	if (vcpu->pending == PENDING_PIO_IN) {
+		memcpy(&val, (u8 *)run + PIO_DATA_OFFSET, vcpu->exit.io.size);
+		/* IN to AL/AX keeps the rest; IN to EAX zero-extends. */
+		if (vcpu->exit.io.size == 4)
+			vcpu->gprs[GPR_RAX] = val;
+		else
+			memcpy(&vcpu->gprs[GPR_RAX], &val, vcpu->exit.io.size);
+	}
+	vcpu_skip_instruction(vcpu);
+}
+
+/* 1: go on into the guest; 0: a new exit to userspace already. */
+static int vcpu_complete_userspace_exit(struct vcpu *vcpu)
+{
+	enum vcpu_pending pending = vcpu->pending;
+
+	vcpu->pending = PENDING_NONE;
+	switch (pending) {
+	case PENDING_PIO_OUT:
+	case PENDING_PIO_IN:
+		vcpu_complete_pio(vcpu);
+		return 1;
+	case PENDING_MMIO:
+		return vcpu_mmio_complete(vcpu);
+	default:
+		return 1;
+	}
+}
+
+static int exit_s2_fault(struct vcpu *vcpu)
+{
+	bool is_mmio;
+	int err;
+
+	err = s2_fault(vcpu, vcpu->exit.s2.gpa, vcpu->exit.s2.write, &is_mmio);
+	if (err)
+		return err;
+	if (!is_mmio)
+		return 1;
+	return vcpu_mmio_exit(vcpu, vcpu->exit.s2.gpa, vcpu->exit.s2.write);
+}
+
+static int exit_cpuid(struct vcpu *vcpu)
+{
+	vcpu_emulate_cpuid(vcpu);
+	vcpu_skip_instruction(vcpu);
+	return 1;
+}
+
+static int exit_hlt(struct vcpu *vcpu)
+{
+	/* No in-kernel irqchip: userspace decides what a halt means. */
+	vcpu_skip_instruction(vcpu);
+	vcpu->run->exit_reason = KVM_EXIT_HLT;
+	return 0;
+}
+
+static int exit_xsetbv(struct vcpu *vcpu)
+{
+	u64 val = (u32)vcpu->gprs[GPR_RAX] | vcpu->gprs[GPR_RDX] << 32;
+	u64 allowed = guest_xcr0_allowed();
+
+	/*
+	 * SDM Vol. 1 "Enabling the XSAVE Feature Set": only XCR0 exists,
+	 * x87 must stay set, AVX needs SSE; anything else is #GP.
+	 */
+	if ((u32)vcpu->gprs[GPR_RCX] != 0 || (val & ~allowed) ||
+	    !(val & XCR0_X87) || ((val & 0x4) && !(val & 0x2))) {
+		hv->queue_exception(vcpu, GP_VECTOR, true, 0);
+		return 1;
+	}
+	vcpu->xcr0 = val;
+	vcpu_skip_instruction(vcpu);
+	return 1;
+}
+
+static int exit_rdtscp(struct vcpu *vcpu)
+{
+	u64 tsc = rdtsc() + vcpu->vm->tsc_offset;
+
+	vcpu->gprs[GPR_RAX] = (u32)tsc;
+	vcpu->gprs[GPR_RDX] = tsc >> 32;
+	vcpu->gprs[GPR_RCX] = 0;	/* IA32_TSC_AUX */
+	vcpu_skip_instruction(vcpu);
+	return 1;
+}
+
+static int exit_hypercall(struct vcpu *vcpu)
+{
+	vcpu->gprs[GPR_RAX] = HYPERCALL_ENOSYS;
+	vcpu_skip_instruction(vcpu);
+	return 1;
+}
+
+static int exit_ud(struct vcpu *vcpu)
+{
+	hv->queue_exception(vcpu, UD_VECTOR, false, 0);
+	return 1;
+}
+
+static int exit_gp(struct vcpu *vcpu)
+{
+	hv->queue_exception(vcpu, GP_VECTOR, true, 0);
+	return 1;
+}
+
+static int exit_exception(struct vcpu *vcpu)
+{
+	/* #AC and #DB are intercepted only so a guest cannot loop on them. */
+	hv->queue_exception(vcpu, vcpu->exit.exception.vector,
+			    vcpu->exit.exception.has_error,
+			    vcpu->exit.exception.error);
+	return 1;
+}
+
+static int exit_shutdown(struct vcpu *vcpu)
+{
+	vcpu->run->exit_reason = KVM_EXIT_SHUTDOWN;
+	return 0;
+}
+
+static int exit_fail_entry(struct vcpu *vcpu)
+{
+	vcpu->run->exit_reason = KVM_EXIT_FAIL_ENTRY;
+	vcpu->run->fail_entry.hardware_entry_failure_reason =
+		vcpu->exit.hw_reason;
+	vcpu->run->fail_entry.cpu = vcpu->cpu;
+	return 0;
+}
+
+static int exit_unknown(struct vcpu *vcpu)
+{
+	struct kvm_run *run = vcpu->run;
+
+	run->exit_reason = KVM_EXIT_INTERNAL_ERROR;
+	run->internal.suberror = KVM_INTERNAL_ERROR_UNEXPECTED_EXIT_REASON;
+	run->internal.ndata = 2;
+	run->internal.data[0] = vcpu->exit.hw_reason;
+	run->internal.data[1] = vcpu->cpu;
+	return 0;
+}
+
+static int (*const exit_handlers[HV_EXIT_NR])(struct vcpu *vcpu) = {
+	[HV_EXIT_NONE] = exit_resume,
+	[HV_EXIT_EXTINT] = exit_resume,
+	[HV_EXIT_NMI] = exit_resume,
+	[HV_EXIT_IO] = exit_io,
+	[HV_EXIT_S2_FAULT] = exit_s2_fault,
+	[HV_EXIT_CPUID] = exit_cpuid,
+	/* MSRs the guest may use are not emulated yet: #GP, as unknown. */
+	[HV_EXIT_RDMSR] = exit_gp,
+	[HV_EXIT_WRMSR] = exit_gp,
+	[HV_EXIT_HLT] = exit_hlt,
+	[HV_EXIT_XSETBV] = exit_xsetbv,
+	[HV_EXIT_RDTSCP] = exit_rdtscp,
+	[HV_EXIT_HYPERCALL] = exit_hypercall,
+	[HV_EXIT_PAUSE] = exit_skip,
+	[HV_EXIT_INVD] = exit_skip,
+	[HV_EXIT_SHUTDOWN] = exit_shutdown,
+	[HV_EXIT_FAIL_ENTRY] = exit_fail_entry,
+	[HV_EXIT_UD] = exit_ud,
+	[HV_EXIT_GP] = exit_gp,
+	[HV_EXIT_EXCEPTION] = exit_exception,
+	[HV_EXIT_UNKNOWN] = exit_unknown,
+};
+
+static const char *const exit_names[HV_EXIT_NR] = {
+	[HV_EXIT_NONE] = "none",
+	[HV_EXIT_EXTINT] = "extint",
+	[HV_EXIT_NMI] = "nmi",
+	[HV_EXIT_IO] = "io",
+	[HV_EXIT_S2_FAULT] = "s2_fault",
+	[HV_EXIT_CPUID] = "cpuid",
+	[HV_EXIT_RDMSR] = "rdmsr",
+	[HV_EXIT_WRMSR] = "wrmsr",
+	[HV_EXIT_HLT] = "hlt",
+	[HV_EXIT_XSETBV] = "xsetbv",
+	[HV_EXIT_RDTSC] = "rdtsc",
+	[HV_EXIT_RDTSCP] = "rdtscp",
+	[HV_EXIT_HYPERCALL] = "hypercall",
+	[HV_EXIT_PAUSE] = "pause",
+	[HV_EXIT_INVD] = "invd",
+	[HV_EXIT_IRQ_WINDOW] = "irq_window",
+	[HV_EXIT_NMI_WINDOW] = "nmi_window",
+	[HV_EXIT_SHUTDOWN] = "shutdown",
+	[HV_EXIT_FAIL_ENTRY] = "fail_entry",
+	[HV_EXIT_UD] = "ud",
+	[HV_EXIT_GP] = "gp",
+	[HV_EXIT_EXCEPTION] = "exception",
+	[HV_EXIT_UNKNOWN] = "unknown",
+};
+
+const char *hv_exit_name(enum hv_exit_reason reason)
+{
+	return reason < HV_EXIT_NR && exit_names[reason] ?
+	       exit_names[reason] : "?";
+}
+
+/*
+ * The one place that decides: back to the guest, or out to userspace.
+ * Every exit is counted by its generic reason.
+ */
+static int vcpu_handle_exit(struct vcpu *vcpu)
+{
+	enum hv_exit_reason reason = vcpu->exit.reason;
+
+	if (reason >= HV_EXIT_NR || !exit_handlers[reason])
+		reason = HV_EXIT_UNKNOWN;
+	vcpu->stats.exits[reason]++;
+	return exit_handlers[reason](vcpu);
+}
+
+/* Enter the guest once, unless something needs the host first. */
+static bool vcpu_enter_guest(struct vcpu *vcpu)
+{
+	bool entered = false;
+
+	guest_fpu_enter(vcpu);
+	local_irq_disable();
+	smp_store_mb(vcpu->mode, IN_GUEST_MODE);
+	if (!need_resched() && !signal_pending(current)) {
+		vcpu->cpu = smp_processor_id();
+		hv->vcpu_run(vcpu);
+		entered = true;
+	}
+	WRITE_ONCE(vcpu->mode, OUTSIDE_GUEST_MODE);
+	local_irq_enable();
+	guest_fpu_leave(vcpu);
+	return entered;
+}
+
+static long vcpu_run(struct vcpu *vcpu)
+{
+	struct kvm_run *run = vcpu->run;
+	int r;
+
+	run->flags = 0;
+	r = vcpu_complete_userspace_exit(vcpu);
+	if (r <= 0)
+		goto out;
+	if (READ_ONCE(run->immediate_exit))
+		return -EINTR;
+
+	for (;;) {
+		if (signal_pending(current)) {
+			run->exit_reason = KVM_EXIT_INTR;
+			r = -EINTR;
+			break;
+		}
+		cond_resched();
+		if (!vcpu_enter_guest(vcpu))
+			continue;
+		r = vcpu_handle_exit(vcpu);
+		if (r <= 0)
+			break;
+	}
+	if (r == -EOPNOTSUPP) {
+		/* An exit we cannot complete yet: say so, do not loop. */
+		vcpu->exit.reason = HV_EXIT_UNKNOWN;
+		r = exit_unknown(vcpu);
+	}
+out:
+	vcpu->stats.userspace_exits++;
+	return r;
+}
+
+static long vcpu_get_regs(struct vcpu *vcpu, void __user *argp)
+{
+	const u64 *g = vcpu->gprs;
+	struct kvm_regs regs = {
+		.rax = g[GPR_RAX], .rbx = g[GPR_RBX], .rcx = g[GPR_RCX],
+		.rdx = g[GPR_RDX], .rsi = g[GPR_RSI], .rdi = g[GPR_RDI],
+		.rsp = g[GPR_RSP], .rbp = g[GPR_RBP],
+		.r8 = g[GPR_R8], .r9 = g[GPR_R9], .r10 = g[GPR_R10],
+		.r11 = g[GPR_R11], .r12 = g[GPR_R12], .r13 = g[GPR_R13],
+		.r14 = g[GPR_R14], .r15 = g[GPR_R15],
+		.rip = vcpu->rip, .rflags = vcpu->rflags,
+	};
+
+	return copy_to_user(argp, &regs, sizeof(regs)) ? -EFAULT : 0;
+}
+
+static long vcpu_set_regs(struct vcpu *vcpu, void __user *argp)
+{
+	struct kvm_regs regs;
+	u64 *g = vcpu->gprs;
+
+	if (copy_from_user(&regs, argp, sizeof(regs)))
+		return -EFAULT;
+	g[GPR_RAX] = regs.rax; g[GPR_RBX] = regs.rbx;
+	g[GPR_RCX] = regs.rcx; g[GPR_RDX] = regs.rdx;
+	g[GPR_RSI] = regs.rsi; g[GPR_RDI] = regs.rdi;
+	g[GPR_RSP] = regs.rsp; g[GPR_RBP] = regs.rbp;
+	g[GPR_R8] = regs.r8; g[GPR_R9] = regs.r9;
+	g[GPR_R10] = regs.r10; g[GPR_R11] = regs.r11;
+	g[GPR_R12] = regs.r12; g[GPR_R13] = regs.r13;
+	g[GPR_R14] = regs.r14; g[GPR_R15] = regs.r15;
+	vcpu->rip = regs.rip;
+	/* Bit 1 of RFLAGS is always 1 (SDM Vol. 1 "EFLAGS Register"). */
+	vcpu->rflags = regs.rflags | X86_EFLAGS_FIXED;
+	return 0;
+}
+
+static long vcpu_get_sregs(struct vcpu *vcpu, void __user *argp)
+{
+	struct kvm_sregs sregs = { };
+
+	hv->get_sregs(vcpu, &sregs);
+	return copy_to_user(argp, &sregs, sizeof(sregs)) ? -EFAULT : 0;
+}
+
+static long vcpu_set_sregs(struct vcpu *vcpu, void __user *argp)
+{
+	struct kvm_sregs sregs;
+
+	if (copy_from_user(&sregs, argp, sizeof(sregs)))
+		return -EFAULT;
+	return hv->set_sregs(vcpu, &sregs);
+}
+
+static long vcpu_ioctl(struct file *filp, unsigned int ioctl,
+		       unsigned long arg)
+{
+	struct vcpu *vcpu = filp->private_data;
+	void __user *argp = (void __user *)arg;
+	long r;
+
+	if (vcpu->vm->mm != current->mm)
+		return -EIO;
+	if (mutex_lock_killable(&vcpu->mutex))
+		return -EINTR;
+
+	switch (ioctl) {
+	case KVM_RUN:
+		r = arg ? -EINVAL : vcpu_run(vcpu);
+		break;
+	case KVM_GET_REGS:
+		r = vcpu_get_regs(vcpu, argp);
+		break;
+	case KVM_SET_REGS:
+		r = vcpu_set_regs(vcpu, argp);
+		break;
+	case KVM_GET_SREGS:
+		r = vcpu_get_sregs(vcpu, argp);
+		break;
+	case KVM_SET_SREGS:
+		r = vcpu_set_sregs(vcpu, argp);
+		break;
+	case KVM_SET_CPUID2:
+		r = vcpu_set_cpuid2(vcpu, argp);
+		break;
+	case KVM_GET_CPUID2:
+		r = vcpu_get_cpuid2(vcpu, argp);
+		break;
+	default:
+		r = -EINVAL;	/* KVM's answer on a vCPU fd */
+	}
+	mutex_unlock(&vcpu->mutex);
+	return r;
+}
+
+static vm_fault_t vcpu_mmap_fault(struct vm_fault *vmf)
+{
+	struct vcpu *vcpu = vmf->vma->vm_file->private_data;
+	struct page *page;
+
+	if (vmf->pgoff != 0)
+		return VM_FAULT_SIGBUS;
+	page = virt_to_page(vcpu->run);
+	get_page(page);
+	vmf->page = page;
+	return 0;
+}
+
+static const struct vm_operations_struct vcpu_vm_ops = {
+	.fault = vcpu_mmap_fault,
+};
+
+static int vcpu_mmap(struct file *filp, struct vm_area_struct *vma)
+{
+	vma->vm_ops = &vcpu_vm_ops;
+	return 0;
+}
+
+static int vcpu_release(struct inode *inode, struct file *filp)
+{
+	struct vcpu *vcpu = filp->private_data;
+
+	vm_put(vcpu->vm);
+	return 0;
+}
+
+static const struct file_operations vcpu_fops = {
+	.owner = THIS_MODULE,
+	.unlocked_ioctl = vcpu_ioctl,
+	.compat_ioctl = compat_ptr_ioctl,
+	.mmap = vcpu_mmap,
+	.release = vcpu_release,
+};
+
+/* vCPUs live as long as their VM: vm_free() calls this. */
+void vcpu_free(struct vcpu *vcpu)
+{
+	hv->vcpu_free(vcpu);
+	kfree(vcpu->cpuid);
+	free_page((unsigned long)vcpu->fpu);
+	free_page((unsigned long)vcpu->run);
+	kfree(vcpu);
+}
+
+int vcpu_create(struct vm *vm, u32 id)
+{
+	struct vcpu *vcpu;
+	unsigned int i;
+	int r;
+
+	vcpu = kzalloc(sizeof(*vcpu), GFP_KERNEL_ACCOUNT);
+	if (!vcpu)
+		return -ENOMEM;
+	vcpu->vm = vm;
+	vcpu->id = id;
+	vcpu->cpu = -1;
+	vcpu->xcr0 = XCR0_X87;
+	mutex_init(&vcpu->mutex);
+	vcpu->run = (void *)get_zeroed_page(GFP_KERNEL_ACCOUNT);
+	vcpu->fpu = (void *)get_zeroed_page(GFP_KERNEL_ACCOUNT);
+	r = -ENOMEM;
+	if (!vcpu->run || !vcpu->fpu)
+		goto err_free;
+	r = hv->vcpu_create(vcpu);
+	if (r)
+		goto err_free;
+
+	mutex_lock(&vm->slots_lock);
+	r = -EEXIST;
+	for (i = 0; i < vm->nr_vcpus; i++)
+		if (vm->vcpus[i]->id == id)
+			goto err_unlock;
+	r = -EINVAL;
+	if (vm->nr_vcpus == KVMLITE_MAX_VCPUS)
+		goto err_unlock;
+
+	vm_get(vm);
+	r = anon_inode_getfd("kvmlite-vcpu", &vcpu_fops, vcpu,
+			     O_RDWR | O_CLOEXEC);
+	if (r < 0) {
+		vm_put(vm);
+		goto err_unlock;
+	}
+	vm->vcpus[vm->nr_vcpus] = vcpu;
+	/* Publish the vCPU after it is complete (vm_flush_remote_tlbs). */
+	smp_store_release(&vm->nr_vcpus, vm->nr_vcpus + 1);
+	mutex_unlock(&vm->slots_lock);
+	return r;
+
+err_unlock:
+	mutex_unlock(&vm->slots_lock);
+	hv->vcpu_free(vcpu);
+err_free:
+	free_page((unsigned long)vcpu->fpu);
+	free_page((unsigned long)vcpu->run);
+	kfree(vcpu);
+	return r;
+}

@@ -1,0 +1,87 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/* A virtual CPU: a host thread runs it through KVM_RUN. */
+#ifndef KVMLITE_VCPU_H
+#define KVMLITE_VCPU_H
+
+#include <linux/kvm.h>
+#include <linux/mutex.h>
+#include <linux/types.h>
+#include "emulate.h"
+#include "exit.h"
+
+struct vm;
+
+/* General-purpose registers in the x86 encoding order. */
+enum {
+	GPR_RAX, GPR_RCX, GPR_RDX, GPR_RBX, GPR_RSP, GPR_RBP, GPR_RSI, GPR_RDI,
+	GPR_R8, GPR_R9, GPR_R10, GPR_R11, GPR_R12, GPR_R13, GPR_R14, GPR_R15,
+	NR_GPRS
+};
+
+/* Segment registers in the x86 encoding order. */
+enum { SEG_ES, SEG_CS, SEG_SS, SEG_DS, SEG_FS, SEG_GS, NR_SEGS };
+
+/* vcpu->mode: whether an IPI will find the vCPU in guest mode. */
+enum vcpu_mode { OUTSIDE_GUEST_MODE, IN_GUEST_MODE };
+
+/* vcpu->requests bits: work to do before the next entry. */
+#define VCPU_REQ_TLB_FLUSH	0
+
+/* What KVM_RUN must finish when userspace re-enters after an exit. */
+enum vcpu_pending {
+	PENDING_NONE,
+	PENDING_PIO_OUT,	/* step past the OUT */
+	PENDING_PIO_IN,		/* copy kvm_run's IN data into RAX, step */
+	PENDING_MMIO,		/* finish the decoded instruction */
+};
+
+struct vcpu_stats {
+	u64 exits[HV_EXIT_NR];
+	u64 userspace_exits;
+	u64 s2_faults;
+};
+
+/*
+ * Locking legend: [c] constant after creation, [v] vcpu->mutex (held by
+ * every vCPU ioctl), [a] atomic.
+ */
+struct vcpu {
+	struct vm *vm;			/* [c] holds a reference */
+	u32 id;				/* [c] */
+	struct mutex mutex;
+	struct kvm_run *run;		/* [c] the page userspace maps */
+	int mode;			/* [a] enum vcpu_mode */
+	unsigned long requests;		/* [a] VCPU_REQ_* */
+	int cpu;			/* [v] host CPU of the last entry */
+	u64 gprs[NR_GPRS];		/* [v] RAX and RSP included */
+	u64 rip;			/* [v] */
+	u64 rflags;			/* [v] */
+	struct hv_exit exit;		/* [v] the last exit */
+	enum vcpu_pending pending;	/* [v] */
+	u64 pending_rip;		/* [v] RIP of the pending instruction */
+	struct {
+		struct mmio_insn insn;
+		u64 gpa;
+		bool write;
+	} mmio;				/* [v] the access userspace handles */
+	struct kvm_cpuid_entry2 *cpuid;	/* [v] KVM_SET_CPUID2 table */
+	unsigned int cpuid_nr;		/* [v] */
+	u64 xcr0;			/* [v] guest XCR0 */
+	void *fpu;			/* [v] guest XSAVE area */
+	struct vcpu_stats stats;	/* [v] */
+	void *vendor;			/* [c] the backend's per-vCPU state */
+};
+
+int vcpu_create(struct vm *vm, u32 id);
+void vcpu_free(struct vcpu *vcpu);
+
+/* mmio.c */
+int vcpu_mmio_exit(struct vcpu *vcpu, u64 gpa, bool write);
+int vcpu_mmio_complete(struct vcpu *vcpu);
+
+/* cpuid.c */
+void vcpu_emulate_cpuid(struct vcpu *vcpu);
+long vcpu_set_cpuid2(struct vcpu *vcpu, struct kvm_cpuid2 __user *argp);
+long vcpu_get_cpuid2(struct vcpu *vcpu, struct kvm_cpuid2 __user *argp);
+
+#endif /* KVMLITE_VCPU_H */
