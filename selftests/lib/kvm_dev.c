@@ -33,3 +33,14 @@ void kvm_dev_open(struct kvm_dev *dev, int argc, char **argv)
 	dev->is_kvmlite =
 		ioctl(dev->fd, KVM_CHECK_EXTENSION, KVMLITE_CAP_INFO) > 0;
 }
+
+void kvm_dev_require_cap(const struct kvm_dev *dev, unsigned long cap,
+			 const char *name)
+{
+	char why[128];
+
+	if (ioctl(dev->fd, KVM_CHECK_EXTENSION, cap) > 0)
+		return;
+	snprintf(why, sizeof(why), "%s offers no %s", dev->path, name);
+	tap_skip_all(why);
+}

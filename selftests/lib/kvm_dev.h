@@ -21,4 +21,11 @@ struct kvm_dev {
  */
 void kvm_dev_open(struct kvm_dev *dev, int argc, char **argv);
 
+/*
+ * Skip the whole test when the device says (KVM_CHECK_EXTENSION) that it
+ * lacks @cap: a client of the KVM ABI must not expect more.
+ */
+void kvm_dev_require_cap(const struct kvm_dev *dev, unsigned long cap,
+			 const char *name);
+
 #endif /* KVMLITE_KVM_DEV_H */

@@ -291,6 +291,7 @@ int main(int argc, char **argv)
 	struct kvm_dev dev;
 
 	kvm_dev_open(&dev, argc, argv);
+	kvm_dev_require_cap(&dev, KVM_CAP_USER_MEMORY, "KVM_CAP_USER_MEMORY");
 	tap_plan(12);
 	test_create_errnos(&dev);
 	test_out_hlt(&dev);
