@@ -6,6 +6,7 @@
 #include <linux/uaccess.h>
 #include <linux/kvmlite.h>
 #include "kvmlite.h"
+#include "vcpu.h"
 #include "vm.h"
 
 static long dev_get_api_version(unsigned long arg)
@@ -35,6 +36,10 @@ long kvmlite_check_extension(unsigned long cap)
 	case KVM_CAP_SET_IDENTITY_MAP_ADDR:
 	case KVM_CAP_IMMEDIATE_EXIT:
 	case KVM_CAP_CHECK_EXTENSION_VM:
+	case KVM_CAP_EXT_CPUID:
+	case KVM_CAP_READONLY_MEM:
+	case KVM_CAP_XSAVE:
+	case KVM_CAP_XCRS:
 		return 1;
 	case KVM_CAP_NR_VCPUS:
 		return min_t(unsigned int, num_online_cpus(),
@@ -82,6 +87,14 @@ static long kvmlite_dev_ioctl(struct file *filp, unsigned int ioctl,
 		return kvmlite_check_extension(arg);
 	case KVM_GET_VCPU_MMAP_SIZE:
 		return dev_get_vcpu_mmap_size(arg);
+	case KVM_GET_SUPPORTED_CPUID:
+		if (!hv->vcpu_run)
+			return -EINVAL;
+		return dev_get_supported_cpuid((void __user *)arg);
+	case KVM_GET_MSR_INDEX_LIST:
+		if (!hv->vcpu_run)
+			return -EINVAL;
+		return dev_get_msr_index_list((void __user *)arg);
 	case KVMLITE_GET_INFO:
 		return dev_get_info((void __user *)arg);
 	default:

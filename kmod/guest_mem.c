@@ -14,25 +14,56 @@
 #include "vcpu.h"
 #include "vm.h"
 
-/* Copy from guest-physical memory; the range may not leave its page. */
-static int vm_read_guest_page(struct vm *vm, u64 gpa, void *buf, size_t len)
+/*
+ * Copy to or from guest-physical memory within one page, through the
+ * owner's mapping: the memory manager sees an ordinary user access.
+ */
+static int vm_access_guest_page(struct vm *vm, u64 gpa, void *buf,
+				size_t len, bool write)
 {
 	struct memslot *slot;
-	unsigned long hva;
+	void __user *hva;
 	int idx, err = -EFAULT;
 
 	idx = srcu_read_lock(&vm->srcu);
 	slot = memslot_find(srcu_dereference(vm->slots, &vm->srcu),
 			    gpa >> PAGE_SHIFT);
-	if (slot) {
-		hva = slot->userspace_addr +
-		      (((gpa >> PAGE_SHIFT) - slot->base_gfn) << PAGE_SHIFT) +
-		      offset_in_page(gpa);
-		if (!copy_from_user(buf, (void __user *)hva, len))
+	if (slot && !(write && (slot->flags & KVM_MEM_READONLY))) {
+		hva = (void __user *)(slot->userspace_addr +
+			(((gpa >> PAGE_SHIFT) - slot->base_gfn) << PAGE_SHIFT) +
+			offset_in_page(gpa));
+		if (!(write ? copy_to_user(hva, buf, len) :
+			      copy_from_user(buf, hva, len)))
 			err = 0;
 	}
 	srcu_read_unlock(&vm->srcu, idx);
 	return err;
+}
+
+static int vm_access_guest(struct vm *vm, u64 gpa, void *buf, size_t len,
+			   bool write)
+{
+	while (len) {
+		size_t chunk = min_t(size_t, len,
+				     PAGE_SIZE - offset_in_page(gpa));
+
+		if (vm_access_guest_page(vm, gpa, buf, chunk, write))
+			return -EFAULT;
+		gpa += chunk;
+		buf += chunk;
+		len -= chunk;
+	}
+	return 0;
+}
+
+int vm_read_guest(struct vm *vm, u64 gpa, void *buf, size_t len)
+{
+	return vm_access_guest(vm, gpa, buf, len, false);
+}
+
+int vm_write_guest(struct vm *vm, u64 gpa, const void *buf, size_t len)
+{
+	return vm_access_guest(vm, gpa, (void *)buf, len, true);
 }
 
 #define PTE_PRESENT	BIT_ULL(0)
@@ -95,8 +126,8 @@ int guest_translate(struct vcpu *vcpu, const struct kvm_sregs *sregs,
 		if (pm.levels == 3 && level == 3)
 			index = (la >> 30) & 3;	/* the PDPT has 4 entries */
 		entry = 0;
-		if (vm_read_guest_page(vcpu->vm, table + index * pm.entry_size,
-				       &entry, pm.entry_size))
+		if (vm_read_guest(vcpu->vm, table + index * pm.entry_size, &entry,
+				  pm.entry_size))
 			return -EFAULT;
 		if (!(entry & PTE_PRESENT))
 			return -EFAULT;
@@ -130,7 +161,7 @@ int guest_fetch_insn(struct vcpu *vcpu, const struct kvm_sregs *sregs,
 		u64 gpa;
 
 		if (guest_translate(vcpu, sregs, la + done, &gpa) ||
-		    vm_read_guest_page(vcpu->vm, gpa, buf + done, chunk))
+		    vm_read_guest(vcpu->vm, gpa, buf + done, chunk))
 			break;
 		done += chunk;
 	}

@@ -6,6 +6,11 @@
 #include <linux/types.h>
 
 struct vcpu;
+struct vm;
+
+/* Copy guest-physical memory through the owner's mapping: 0 or -EFAULT. */
+int vm_read_guest(struct vm *vm, u64 gpa, void *buf, size_t len);
+int vm_write_guest(struct vm *vm, u64 gpa, const void *buf, size_t len);
 
 /* Translate a guest linear address with the guest's own page tables. */
 int guest_translate(struct vcpu *vcpu, const struct kvm_sregs *sregs,

@@ -61,6 +61,23 @@ struct hv_ops {
 	void (*queue_exception)(struct vcpu *vcpu, u8 vector, bool has_error,
 				u32 error);
 
+	/*
+	 * External interrupts: can the guest take one now (IF set, no
+	 * interrupt shadow, no event in flight)? Inject one; or make the
+	 * guest exit (HV_EXIT_IRQ_WINDOW) as soon as it could take one.
+	 */
+	bool (*interrupt_allowed)(struct vcpu *vcpu);
+	void (*inject_irq)(struct vcpu *vcpu, u8 vector);
+	void (*enable_irq_window)(struct vcpu *vcpu);
+
+	/*
+	 * MSRs the vendor's control block holds. 0, or -ENOENT for an MSR
+	 * that is not one of them, -EINVAL for a value the guest may not
+	 * write (@host: userspace restoring state may write more).
+	 */
+	int (*get_msr)(struct vcpu *vcpu, u32 index, u64 *data);
+	int (*set_msr)(struct vcpu *vcpu, u32 index, u64 data, bool host);
+
 	/* Second-level page-table entries in the vendor's format. */
 	u64 (*s2_table_entry)(phys_addr_t table);
 	u64 (*s2_leaf_entry)(u64 pfn, bool writable);

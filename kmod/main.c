@@ -108,11 +108,7 @@ static int __init kvmlite_init(void)
 	if (err)
 		return err;
 
-	err = guest_fpu_init();
-	if (err) {
-		pr_err("the host does not use XSAVE, not loading\n");
-		return err;
-	}
+	guest_fpu_init();
 	err = hv->setup ? hv->setup() : 0;
 	if (err)
 		return err;

@@ -17,10 +17,6 @@
 #include "vcpu.h"
 #include "vm.h"
 
-/* PIO data lives in the kvm_run page, right after the struct. */
-#define PIO_DATA_OFFSET		ALIGN(sizeof(struct kvm_run), 64)
-static_assert(PIO_DATA_OFFSET + 8 <= PAGE_SIZE);
-
 /* KVM's answer in RAX to a hypercall it does not know: -KVM_ENOSYS. */
 #define HYPERCALL_ENOSYS	((u64)-1000)
 
@@ -59,7 +55,7 @@ void vm_flush_remote_tlbs(struct vm *vm)
 	free_cpumask_var(cpus);
 }
 
-static void vcpu_skip_instruction(struct vcpu *vcpu)
+void vcpu_skip_instruction(struct vcpu *vcpu)
 {
 	vcpu->rip = vcpu->exit.next_rip;
 }
@@ -77,51 +73,6 @@ static int exit_skip(struct vcpu *vcpu)
 	return 1;
 }
 
-static int exit_io(struct vcpu *vcpu)
-{
-	struct kvm_run *run = vcpu->run;
-	void *data = (u8 *)run + PIO_DATA_OFFSET;
-
-	if (vcpu->exit.io.string)
-		return -EOPNOTSUPP;	/* string PIO: see vcpu_run() */
-
-	run->exit_reason = KVM_EXIT_IO;
-	run->io.direction = vcpu->exit.io.in ? KVM_EXIT_IO_IN :
-					       KVM_EXIT_IO_OUT;
-	run->io.size = vcpu->exit.io.size;
-	run->io.port = vcpu->exit.io.port;
-	run->io.count = 1;
-	run->io.data_offset = PIO_DATA_OFFSET;
-	if (!vcpu->exit.io.in)
-		memcpy(data, &vcpu->gprs[GPR_RAX], vcpu->exit.io.size);
-	/*
-	 * As KVM: RIP stays on the instruction until userspace comes back,
-	 * and the next KVM_RUN completes it (unless userspace moved RIP).
-	 */
-	vcpu->pending = vcpu->exit.io.in ? PENDING_PIO_IN : PENDING_PIO_OUT;
-	vcpu->pending_rip = vcpu->rip;
-	return 0;
-}
-
-static void vcpu_complete_pio(struct vcpu *vcpu)
-{
-	struct kvm_run *run = vcpu->run;
-	u64 val = 0;
-
-	/* As KVM: if userspace moved RIP, the instruction is abandoned. */
-	if (vcpu->rip != vcpu->pending_rip)
-		return;
-	if (vcpu->pending == PENDING_PIO_IN) {
-		memcpy(&val, (u8 *)run + PIO_DATA_OFFSET, vcpu->exit.io.size);
-		/* IN to AL/AX keeps the rest; IN to EAX zero-extends. */
-		if (vcpu->exit.io.size == 4)
-			vcpu->gprs[GPR_RAX] = val;
-		else
-			memcpy(&vcpu->gprs[GPR_RAX], &val, vcpu->exit.io.size);
-	}
-	vcpu_skip_instruction(vcpu);
-}
-
 /* 1: go on into the guest; 0: a new exit to userspace already. */
 static int vcpu_complete_userspace_exit(struct vcpu *vcpu)
 {
@@ -131,8 +82,7 @@ static int vcpu_complete_userspace_exit(struct vcpu *vcpu)
 	switch (pending) {
 	case PENDING_PIO_OUT:
 	case PENDING_PIO_IN:
-		vcpu_complete_pio(vcpu);
-		return 1;
+		return vcpu_pio_complete(vcpu);
 	case PENDING_MMIO:
 		return vcpu_mmio_complete(vcpu);
 	default:
@@ -171,14 +121,9 @@ static int exit_hlt(struct vcpu *vcpu)
 static int exit_xsetbv(struct vcpu *vcpu)
 {
 	u64 val = (u32)vcpu->gprs[GPR_RAX] | vcpu->gprs[GPR_RDX] << 32;
-	u64 allowed = guest_xcr0_allowed();
 
-	/*
-	 * SDM Vol. 1 "Enabling the XSAVE Feature Set": only XCR0 exists,
-	 * x87 must stay set, AVX needs SSE; anything else is #GP.
-	 */
-	if ((u32)vcpu->gprs[GPR_RCX] != 0 || (val & ~allowed) ||
-	    !(val & XCR0_X87) || ((val & 0x4) && !(val & 0x2))) {
+	/* Only XCR0 exists; a value it may not hold is #GP. */
+	if ((u32)vcpu->gprs[GPR_RCX] != 0 || !guest_xcr0_valid(val)) {
 		hv->queue_exception(vcpu, GP_VECTOR, true, 0);
 		return 1;
 	}
@@ -189,11 +134,11 @@ static int exit_xsetbv(struct vcpu *vcpu)
 
 static int exit_rdtscp(struct vcpu *vcpu)
 {
-	u64 tsc = rdtsc() + vcpu->vm->tsc_offset;
+	u64 tsc = rdtsc() + vcpu->tsc_offset;
 
 	vcpu->gprs[GPR_RAX] = (u32)tsc;
 	vcpu->gprs[GPR_RDX] = tsc >> 32;
-	vcpu->gprs[GPR_RCX] = 0;	/* IA32_TSC_AUX */
+	vcpu->gprs[GPR_RCX] = vcpu->tsc_aux;
 	vcpu_skip_instruction(vcpu);
 	return 1;
 }
@@ -255,14 +200,14 @@ static int exit_unknown(struct vcpu *vcpu)
 
 static int (*const exit_handlers[HV_EXIT_NR])(struct vcpu *vcpu) = {
 	[HV_EXIT_NONE] = exit_resume,
+	[HV_EXIT_IRQ_WINDOW] = exit_resume,	/* see vcpu_irq_window_exit() */
 	[HV_EXIT_EXTINT] = exit_resume,
 	[HV_EXIT_NMI] = exit_resume,
-	[HV_EXIT_IO] = exit_io,
+	[HV_EXIT_IO] = vcpu_pio_exit,
 	[HV_EXIT_S2_FAULT] = exit_s2_fault,
 	[HV_EXIT_CPUID] = exit_cpuid,
-	/* MSRs the guest may use are not emulated yet: #GP, as unknown. */
-	[HV_EXIT_RDMSR] = exit_gp,
-	[HV_EXIT_WRMSR] = exit_gp,
+	[HV_EXIT_RDMSR] = vcpu_emulate_rdmsr,
+	[HV_EXIT_WRMSR] = vcpu_emulate_wrmsr,
 	[HV_EXIT_HLT] = exit_hlt,
 	[HV_EXIT_XSETBV] = exit_xsetbv,
 	[HV_EXIT_RDTSCP] = exit_rdtscp,
@@ -328,6 +273,7 @@ static bool vcpu_enter_guest(struct vcpu *vcpu)
 {
 	bool entered = false;
 
+	vcpu_inject_events(vcpu);
 	guest_fpu_enter(vcpu);
 	local_irq_disable();
 	smp_store_mb(vcpu->mode, IN_GUEST_MODE);
@@ -351,8 +297,10 @@ static long vcpu_run(struct vcpu *vcpu)
 	r = vcpu_complete_userspace_exit(vcpu);
 	if (r <= 0)
 		goto out;
-	if (READ_ONCE(run->immediate_exit))
-		return -EINTR;
+	if (READ_ONCE(run->immediate_exit)) {
+		r = -EINTR;
+		goto out;
+	}
 
 	for (;;) {
 		if (signal_pending(current)) {
@@ -366,15 +314,67 @@ static long vcpu_run(struct vcpu *vcpu)
 		r = vcpu_handle_exit(vcpu);
 		if (r <= 0)
 			break;
-	}
-	if (r == -EOPNOTSUPP) {
-		/* An exit we cannot complete yet: say so, do not loop. */
-		vcpu->exit.reason = HV_EXIT_UNKNOWN;
-		r = exit_unknown(vcpu);
+		if (vcpu_irq_window_exit(vcpu)) {
+			r = 0;
+			break;
+		}
 	}
 out:
+	vcpu_post_run(vcpu);
 	vcpu->stats.userspace_exits++;
 	return r;
+}
+
+/*
+ * KVM_SET_SIGNAL_MASK: the signals blocked while in KVM_RUN, so a VMM
+ * can keep one signal for kicking vCPU threads out of the guest.
+ */
+static long vcpu_set_signal_mask(struct vcpu *vcpu,
+				 struct kvm_signal_mask __user *argp)
+{
+	struct kvm_signal_mask hdr;
+	sigset_t set;
+
+	if (!argp) {
+		vcpu->has_sigmask = false;
+		return 0;
+	}
+	if (copy_from_user(&hdr, argp, sizeof(hdr)))
+		return -EFAULT;
+	if (hdr.len != sizeof(sigset_t))
+		return -EINVAL;
+	if (copy_from_user(&set, argp->sigset, sizeof(set)))
+		return -EFAULT;
+	sigdelsetmask(&set, sigmask(SIGKILL) | sigmask(SIGSTOP));
+	vcpu->sigmask = set;
+	vcpu->has_sigmask = true;
+	return 0;
+}
+
+static long vcpu_run_with_sigmask(struct vcpu *vcpu)
+{
+	sigset_t saved;
+	long r;
+
+	if (!vcpu->has_sigmask)
+		return vcpu_run(vcpu);
+	sigprocmask(SIG_SETMASK, &vcpu->sigmask, &saved);
+	r = vcpu_run(vcpu);
+	sigprocmask(SIG_SETMASK, &saved, NULL);
+	return r;
+}
+
+/*
+ * Without an in-kernel irqchip a vCPU is always runnable, and KVM then
+ * accepts no other state either (HLT exits to userspace).
+ */
+static long vcpu_set_mp_state(struct kvm_mp_state __user *argp)
+{
+	struct kvm_mp_state mp;
+
+	if (copy_from_user(&mp, argp, sizeof(mp)))
+		return -EFAULT;
+	return mp.mp_state == KVM_MP_STATE_RUNNABLE ? 0 : -EINVAL;
 }
 
 static long vcpu_get_regs(struct vcpu *vcpu, void __user *argp)
@@ -445,7 +445,7 @@ static long vcpu_ioctl(struct file *filp, unsigned int ioctl,
 
 	switch (ioctl) {
 	case KVM_RUN:
-		r = arg ? -EINVAL : vcpu_run(vcpu);
+		r = arg ? -EINVAL : vcpu_run_with_sigmask(vcpu);
 		break;
 	case KVM_GET_REGS:
 		r = vcpu_get_regs(vcpu, argp);
@@ -464,6 +464,43 @@ static long vcpu_ioctl(struct file *filp, unsigned int ioctl,
 		break;
 	case KVM_GET_CPUID2:
 		r = vcpu_get_cpuid2(vcpu, argp);
+		break;
+	case KVM_GET_FPU:
+		r = vcpu_get_fpu(vcpu, argp);
+		break;
+	case KVM_SET_FPU:
+		r = vcpu_set_fpu(vcpu, argp);
+		break;
+	case KVM_GET_XSAVE:
+		r = vcpu_get_xsave(vcpu, argp);
+		break;
+	case KVM_SET_XSAVE:
+		r = vcpu_set_xsave(vcpu, argp);
+		break;
+	case KVM_GET_XCRS:
+		r = vcpu_get_xcrs(vcpu, argp);
+		break;
+	case KVM_SET_XCRS:
+		r = vcpu_set_xcrs(vcpu, argp);
+		break;
+	case KVM_SET_SIGNAL_MASK:
+		r = vcpu_set_signal_mask(vcpu, argp);
+		break;
+	case KVM_GET_MP_STATE:
+		r = put_user(KVM_MP_STATE_RUNNABLE,
+			     &((struct kvm_mp_state __user *)argp)->mp_state);
+		break;
+	case KVM_SET_MP_STATE:
+		r = vcpu_set_mp_state(argp);
+		break;
+	case KVM_INTERRUPT:
+		r = vcpu_ioctl_interrupt(vcpu, argp);
+		break;
+	case KVM_GET_MSRS:
+		r = vcpu_ioctl_msrs(vcpu, argp, false);
+		break;
+	case KVM_SET_MSRS:
+		r = vcpu_ioctl_msrs(vcpu, argp, true);
 		break;
 	default:
 		r = -EINVAL;	/* KVM's answer on a vCPU fd */
@@ -534,12 +571,14 @@ int vcpu_create(struct vm *vm, u32 id)
 	vcpu->id = id;
 	vcpu->cpu = -1;
 	vcpu->xcr0 = XCR0_X87;
+	vcpu_msrs_reset(vcpu);
 	mutex_init(&vcpu->mutex);
 	vcpu->run = (void *)get_zeroed_page(GFP_KERNEL_ACCOUNT);
 	vcpu->fpu = (void *)get_zeroed_page(GFP_KERNEL_ACCOUNT);
 	r = -ENOMEM;
 	if (!vcpu->run || !vcpu->fpu)
 		goto err_free;
+	guest_fpu_reset(vcpu->fpu);
 	r = hv->vcpu_create(vcpu);
 	if (r)
 		goto err_free;

@@ -5,6 +5,7 @@
 
 #include <linux/kvm.h>
 #include <linux/mutex.h>
+#include <linux/signal.h>
 #include <linux/types.h>
 #include "emulate.h"
 #include "exit.h"
@@ -60,6 +61,14 @@ struct vcpu {
 	enum vcpu_pending pending;	/* [v] */
 	u64 pending_rip;		/* [v] RIP of the pending instruction */
 	struct {
+		bool queued;	/* KVM_INTERRUPT, not injected yet */
+		u8 vector;
+	} irq;				/* [v] */
+	struct {
+		u32 count;	/* elements in this exit */
+		u64 gpa;	/* string I/O: where the elements are */
+	} pio;				/* [v] the port access userspace handles */
+	struct {
 		struct mmio_insn insn;
 		u64 gpa;
 		bool write;
@@ -67,21 +76,49 @@ struct vcpu {
 	struct kvm_cpuid_entry2 *cpuid;	/* [v] KVM_SET_CPUID2 table */
 	unsigned int cpuid_nr;		/* [v] */
 	u64 xcr0;			/* [v] guest XCR0 */
+	u64 tsc_offset;			/* [v] guest TSC = host TSC + this */
+	u64 tsc_aux;			/* [v] */
+	u64 apic_base;			/* [v] */
+	u64 misc_enable;		/* [v] */
 	void *fpu;			/* [v] guest XSAVE area */
 	struct vcpu_stats stats;	/* [v] */
+	sigset_t sigmask;		/* [v] KVM_SET_SIGNAL_MASK */
+	bool has_sigmask;		/* [v] */
 	void *vendor;			/* [c] the backend's per-vCPU state */
 };
 
 int vcpu_create(struct vm *vm, u32 id);
 void vcpu_free(struct vcpu *vcpu);
 
+void vcpu_skip_instruction(struct vcpu *vcpu);
+
+/* irq.c */
+void vcpu_inject_events(struct vcpu *vcpu);
+bool vcpu_irq_window_exit(struct vcpu *vcpu);
+void vcpu_post_run(struct vcpu *vcpu);
+long vcpu_ioctl_interrupt(struct vcpu *vcpu,
+			  struct kvm_interrupt __user *argp);
+
+/* pio.c */
+int vcpu_pio_exit(struct vcpu *vcpu);
+int vcpu_pio_complete(struct vcpu *vcpu);
+
 /* mmio.c */
 int vcpu_mmio_exit(struct vcpu *vcpu, u64 gpa, bool write);
 int vcpu_mmio_complete(struct vcpu *vcpu);
+
+/* msr.c */
+void vcpu_msrs_reset(struct vcpu *vcpu);
+int vcpu_emulate_rdmsr(struct vcpu *vcpu);
+int vcpu_emulate_wrmsr(struct vcpu *vcpu);
+long vcpu_ioctl_msrs(struct vcpu *vcpu, struct kvm_msrs __user *argp,
+		     bool set);
+long dev_get_msr_index_list(struct kvm_msr_list __user *argp);
 
 /* cpuid.c */
 void vcpu_emulate_cpuid(struct vcpu *vcpu);
 long vcpu_set_cpuid2(struct vcpu *vcpu, struct kvm_cpuid2 __user *argp);
 long vcpu_get_cpuid2(struct vcpu *vcpu, struct kvm_cpuid2 __user *argp);
+long dev_get_supported_cpuid(struct kvm_cpuid2 __user *argp);
 
 #endif /* KVMLITE_VCPU_H */

@@ -32,6 +32,13 @@ static void svm_decode_msr(struct vcpu *vcpu, struct vmcb *vmcb)
 		vcpu->exit.reason = HV_EXIT_WRMSR;
 }
 
+/* The window is open: withdraw the virtual interrupt that found it. */
+static void svm_decode_vintr(struct vcpu *vcpu, struct vmcb *vmcb)
+{
+	vmcb->control.int_ctl &= ~(V_IRQ | V_IGN_TPR);
+	vmcb->control.intercept_misc1 &= ~INTERCEPT_VINTR;
+}
+
 static void svm_decode_exception(struct vcpu *vcpu, struct vmcb *vmcb)
 {
 	u8 vector = vmcb->control.exit_code - SVM_EXIT_EXCP_BASE;
@@ -59,7 +66,7 @@ static const struct svm_exit svm_exits[SVM_EXIT_NR_LEGACY] = {
 					       svm_decode_exception },
 	[SVM_EXIT_INTR] = { HV_EXIT_EXTINT },
 	[SVM_EXIT_NMI] = { HV_EXIT_NMI },
-	[SVM_EXIT_VINTR] = { HV_EXIT_IRQ_WINDOW },
+	[SVM_EXIT_VINTR] = { HV_EXIT_IRQ_WINDOW, 0, svm_decode_vintr },
 	[SVM_EXIT_RDPMC] = { HV_EXIT_GP },
 	[SVM_EXIT_CPUID] = { HV_EXIT_CPUID, 2 },
 	[SVM_EXIT_INVD] = { HV_EXIT_INVD, 2 },

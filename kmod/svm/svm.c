@@ -255,6 +255,36 @@ static void svm_queue_exception(struct vcpu *vcpu, u8 vector, bool has_error,
 			       (u64)error << 32 : 0);
 }
 
+static bool svm_interrupt_allowed(struct vcpu *vcpu)
+{
+	struct vmcb *vmcb = ((struct svm_vcpu *)vcpu->vendor)->vmcb;
+
+	return (vcpu->rflags & X86_EFLAGS_IF) &&
+	       !(vmcb->control.int_state & INT_STATE_SHADOW) &&
+	       !(vmcb->control.event_inj & EVENT_VALID);
+}
+
+static void svm_inject_irq(struct vcpu *vcpu, u8 vector)
+{
+	struct vmcb *vmcb = ((struct svm_vcpu *)vcpu->vendor)->vmcb;
+
+	vmcb->control.event_inj = vector | EVENT_TYPE_INTR | EVENT_VALID;
+}
+
+/*
+ * APM "Virtual Interrupt Intercept": a virtual interrupt pending with
+ * V_IRQ exits through the VINTR intercept the moment the guest could take
+ * it, before it is delivered; that moment is the window.
+ */
+static void svm_enable_irq_window(struct vcpu *vcpu)
+{
+	struct vmcb *vmcb = ((struct svm_vcpu *)vcpu->vendor)->vmcb;
+
+	vmcb->control.int_ctl |= V_IRQ | V_IGN_TPR;
+	vmcb->control.int_vector = 0;
+	vmcb->control.intercept_misc1 |= INTERCEPT_VINTR;
+}
+
 /* The architectural state at RESET (APM "Initial Processor State"). */
 static void svm_init_vmcb(struct vcpu *vcpu, struct vmcb *vmcb)
 {
@@ -276,7 +306,6 @@ static void svm_init_vmcb(struct vcpu *vcpu, struct vmcb *vmcb)
 		INTERCEPT_XSETBV | INTERCEPT_RDPRU;
 	c->iopm_base_pa = __pa(svm_iopm);
 	c->msrpm_base_pa = __pa(svm_msrpm);
-	c->tsc_offset = vcpu->vm->tsc_offset;
 	/* The guest's IF masks only virtual interrupts; host ones exit. */
 	c->int_ctl = V_INTR_MASKING;
 	c->nested_ctl = NESTED_CTL_NP_ENABLE;
@@ -368,6 +397,7 @@ static void svm_vcpu_run(struct vcpu *vcpu)
 	vmcb->save.rsp = vcpu->gprs[GPR_RSP];
 	vmcb->save.rip = vcpu->rip;
 	vmcb->save.rflags = vcpu->rflags;
+	vmcb->control.tsc_offset = vcpu->tsc_offset;
 	vmcb->control.clean = 0;
 
 	/*
@@ -395,6 +425,94 @@ static void svm_vcpu_run(struct vcpu *vcpu)
 	vmcb->control.event_inj = event & EVENT_VALID ? event : 0;
 
 	svm_decode_exit(vcpu, vmcb);
+}
+
+#define EFER_GUEST_WRITABLE	(EFER_SCE | EFER_LME | EFER_NX)
+
+/* SDM/APM: a PAT entry holds UC, WC, WT, WP, WB or UC-; 2 and 3 are
+ * reserved.
+ */
+static bool pat_valid(u64 pat)
+{
+	int i;
+
+	for (i = 0; i < 8; i++) {
+		u8 type = (pat >> (i * 8)) & 0xff;
+
+		if (type > 7 || type == 2 || type == 3)
+			return false;
+	}
+	return true;
+}
+
+static u64 *svm_msr_slot(struct vmcb_save *s, u32 index)
+{
+	switch (index) {
+	case MSR_STAR: return &s->star;
+	case MSR_LSTAR: return &s->lstar;
+	case MSR_CSTAR: return &s->cstar;
+	case MSR_SYSCALL_MASK: return &s->sfmask;
+	case MSR_KERNEL_GS_BASE: return &s->kernel_gs_base;
+	case MSR_IA32_SYSENTER_CS: return &s->sysenter_cs;
+	case MSR_IA32_SYSENTER_ESP: return &s->sysenter_esp;
+	case MSR_IA32_SYSENTER_EIP: return &s->sysenter_eip;
+	case MSR_FS_BASE: return &s->fs.base;
+	case MSR_GS_BASE: return &s->gs.base;
+	case MSR_IA32_CR_PAT: return &s->g_pat;
+	default: return NULL;
+	}
+}
+
+static int svm_get_msr(struct vcpu *vcpu, u32 index, u64 *data)
+{
+	struct svm_vcpu *svm = vcpu->vendor;
+	u64 *slot = svm_msr_slot(&svm->vmcb->save, index);
+
+	if (index == MSR_EFER) {
+		*data = svm->vmcb->save.efer & ~EFER_SVME;
+		return 0;
+	}
+	if (!slot)
+		return -ENOENT;
+	*data = *slot;
+	return 0;
+}
+
+static int svm_set_msr(struct vcpu *vcpu, u32 index, u64 data, bool host)
+{
+	struct vmcb_save *s = &((struct svm_vcpu *)vcpu->vendor)->vmcb->save;
+	u64 *slot = svm_msr_slot(s, index);
+
+	switch (index) {
+	case MSR_EFER:
+		if (data & ~(EFER_GUEST_WRITABLE | EFER_LMA))
+			return -EINVAL;
+		/* The guest cannot flip LME under paging (APM "EFER"). */
+		if (!host && (s->cr0 & X86_CR0_PG) &&
+		    ((data ^ s->efer) & EFER_LME))
+			return -EINVAL;
+		if (!host)	/* LMA is the CPU's to set */
+			data = (data & ~EFER_LMA) | (s->efer & EFER_LMA);
+		s->efer = data | EFER_SVME;
+		return 0;
+	case MSR_IA32_CR_PAT:
+		if (!pat_valid(data))
+			return -EINVAL;
+		break;
+	case MSR_IA32_SYSENTER_CS:
+		data = (u32)data;
+		break;
+	case MSR_STAR:
+		break;
+	default:
+		/* Addresses: the CPU would #GP on non-canonical ones. */
+		if (slot && (s64)(data << 16) >> 16 != (s64)data)
+			return -EINVAL;
+	}
+	if (!slot)
+		return -ENOENT;
+	*slot = data;
+	return 0;
 }
 
 /* NPT entries are x86 page-table entries; all guest accesses are "user". */
@@ -434,6 +552,11 @@ const struct hv_ops svm_ops = {
 	.get_sregs = svm_get_sregs,
 	.set_sregs = svm_set_sregs,
 	.queue_exception = svm_queue_exception,
+	.interrupt_allowed = svm_interrupt_allowed,
+	.inject_irq = svm_inject_irq,
+	.enable_irq_window = svm_enable_irq_window,
+	.get_msr = svm_get_msr,
+	.set_msr = svm_set_msr,
 	.s2_table_entry = svm_s2_table_entry,
 	.s2_leaf_entry = svm_s2_leaf_entry,
 	.s2_present = svm_s2_present,

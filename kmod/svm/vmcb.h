@@ -47,7 +47,10 @@
 #define TLB_CONTROL_FLUSH_ALL		1
 #define TLB_CONTROL_FLUSH_ASID		3
 
+#define V_IRQ				BIT(8)
+#define V_IGN_TPR			BIT(20)
 #define V_INTR_MASKING			BIT(24)
+#define INT_STATE_SHADOW		BIT(0)
 #define NESTED_CTL_NP_ENABLE		BIT_ULL(0)
 
 /* EVENTINJ and EXITINTINFO */

@@ -1,0 +1,67 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * External interrupts from userspace, for VMMs that emulate the
+ * interrupt controller themselves (kvmlite has no in-kernel irqchip):
+ * KVM_INTERRUPT queues one, it is injected once the guest can take it,
+ * and an interrupt window exit tells userspace when that is.
+ */
+#include <linux/kvm.h>
+#include <linux/uaccess.h>
+#include <asm/processor-flags.h>
+#include "kvmlite.h"
+#include "vcpu.h"
+
+/* What KVM reports in kvm_run: the guest could take an interrupt now. */
+static bool vcpu_ready_for_interrupt(struct vcpu *vcpu)
+{
+	return !vcpu->irq.queued && hv->interrupt_allowed(vcpu);
+}
+
+/* Before an entry: inject what is queued, or ask for the window. */
+void vcpu_inject_events(struct vcpu *vcpu)
+{
+	if (vcpu->irq.queued && hv->interrupt_allowed(vcpu)) {
+		hv->inject_irq(vcpu, vcpu->irq.vector);
+		vcpu->irq.queued = false;
+	}
+	if (vcpu->irq.queued || READ_ONCE(vcpu->run->request_interrupt_window))
+		hv->enable_irq_window(vcpu);
+}
+
+/* After an exit handled in the kernel: does userspace want out now? */
+bool vcpu_irq_window_exit(struct vcpu *vcpu)
+{
+	if (!READ_ONCE(vcpu->run->request_interrupt_window) ||
+	    !vcpu_ready_for_interrupt(vcpu))
+		return false;
+	vcpu->run->exit_reason = KVM_EXIT_IRQ_WINDOW_OPEN;
+	return true;
+}
+
+/* Every return from KVM_RUN: the interrupt state userspace sees. */
+void vcpu_post_run(struct vcpu *vcpu)
+{
+	struct kvm_run *run = vcpu->run;
+
+	run->if_flag = !!(vcpu->rflags & X86_EFLAGS_IF);
+	run->ready_for_interrupt_injection = vcpu_ready_for_interrupt(vcpu);
+	run->apic_base = vcpu->apic_base;
+}
+
+long vcpu_ioctl_interrupt(struct vcpu *vcpu, struct kvm_interrupt __user *argp)
+{
+	struct kvm_interrupt irq;
+
+	if (copy_from_user(&irq, argp, sizeof(irq)))
+		return -EFAULT;
+	if (irq.irq >= KVM_NR_INTERRUPTS)
+		return -EINVAL;
+	/*
+	 * As KVM: a second one replaces the first. Unlike KVM, which injects
+	 * at the next entry whatever the guest's IF says, we wait for the
+	 * guest to be able to take it.
+	 */
+	vcpu->irq.queued = true;
+	vcpu->irq.vector = irq.irq;
+	return 0;
+}
