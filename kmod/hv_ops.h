@@ -67,6 +67,7 @@ struct hv_ops {
 	 * guest exit (HV_EXIT_IRQ_WINDOW) as soon as it could take one.
 	 */
 	bool (*interrupt_allowed)(struct vcpu *vcpu);
+	void (*clear_interrupt_shadow)(struct vcpu *vcpu);
 	void (*inject_irq)(struct vcpu *vcpu, u8 vector);
 	void (*enable_irq_window)(struct vcpu *vcpu);
 

@@ -145,5 +145,6 @@ int vcpu_mmio_complete(struct vcpu *vcpu)
 		break;
 	}
 	vcpu->rip += insn->length;
+	hv->clear_interrupt_shadow(vcpu);
 	return 1;
 }

@@ -14,6 +14,7 @@
 #include <linux/mm.h>
 #include <linux/sched/signal.h>
 #include <linux/slab.h>
+#include <asm/processor.h>
 #include "kvmlite.h"
 #include "vcpu.h"
 #include "vm.h"
@@ -31,6 +32,18 @@ static unsigned int s2_index(u64 gfn, int level)
 static u64 *s2_table_of(u64 entry)
 {
 	return __va(entry & S2_ADDR_MASK);
+}
+
+/*
+ * The highest guest frame: four levels map 48 bits, and no guest may be
+ * given more physical address bits than the host has.
+ */
+u64 s2_max_gfn(void)
+{
+	unsigned int bits = min_t(unsigned int, boot_cpu_data.x86_phys_bits,
+				  48);
+
+	return (1ULL << (bits - PAGE_SHIFT)) - 1;
 }
 
 int s2_mmu_init(struct vm *vm)

@@ -49,6 +49,21 @@ static u64 pio_string_la(struct vcpu *vcpu, const struct kvm_sregs *sregs)
 	return (u32)(base + reg);
 }
 
+/* Move the elements between guest memory and the data area. */
+static int pio_string_access(struct vcpu *vcpu, unsigned int len, bool write)
+{
+	unsigned int first = vcpu->pio.split ?: len;
+	u8 *data = pio_data(vcpu);
+
+	if (write)
+		return vm_write_guest(vcpu->vm, vcpu->pio.gpa, data, first) ?:
+		       vm_write_guest(vcpu->vm, vcpu->pio.gpa2, data + first,
+				      len - first);
+	return vm_read_guest(vcpu->vm, vcpu->pio.gpa, data, first) ?:
+	       vm_read_guest(vcpu->vm, vcpu->pio.gpa2, data + first,
+			     len - first);
+}
+
 static int pio_string_begin(struct vcpu *vcpu, u32 *count)
 {
 	const struct hv_exit *e = &vcpu->exit;
@@ -73,12 +88,16 @@ static int pio_string_begin(struct vcpu *vcpu, u32 *count)
 	*count = min3(rcx, room / e->io.size, (u64)PIO_DATA_SIZE / e->io.size);
 	if (vcpu->rflags & X86_EFLAGS_DF)
 		*count = min(*count, 1U);
-	if (!*count)
-		return -EFAULT;	/* an element straddles two pages */
 	vcpu->pio.gpa = gpa;
-
-	if (!e->io.in && vm_read_guest(vcpu->vm, gpa, pio_data(vcpu),
-				       *count * e->io.size))
+	vcpu->pio.split = 0;
+	if (!*count) {
+		/* One element across two pages: each half where it maps. */
+		*count = 1;
+		vcpu->pio.split = room;
+		if (guest_translate(vcpu, &sregs, la + room, &vcpu->pio.gpa2))
+			return -EFAULT;
+	}
+	if (!e->io.in && pio_string_access(vcpu, *count * e->io.size, false))
 		return -EFAULT;
 	return 0;
 }
@@ -144,8 +163,7 @@ int vcpu_pio_complete(struct vcpu *vcpu)
 
 	if (e->io.string) {
 		if (vcpu->pending == PENDING_PIO_IN &&
-		    vm_write_guest(vcpu->vm, vcpu->pio.gpa, pio_data(vcpu),
-				   vcpu->pio.count * e->io.size))
+		    pio_string_access(vcpu, vcpu->pio.count * e->io.size, true))
 			return -EFAULT;
 		if (pio_string_advance(vcpu))
 			vcpu_skip_instruction(vcpu);

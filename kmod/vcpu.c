@@ -55,9 +55,15 @@ void vm_flush_remote_tlbs(struct vm *vm)
 	free_cpumask_var(cpus);
 }
 
+/*
+ * The instruction is done: step past it. An STI or MOV SS shadow it sat
+ * in covered only that instruction, so it ends too (SDM Vol. 3,
+ * "Interrupt Masking": the shadow lasts one instruction).
+ */
 void vcpu_skip_instruction(struct vcpu *vcpu)
 {
 	vcpu->rip = vcpu->exit.next_rip;
+	hv->clear_interrupt_shadow(vcpu);
 }
 
 /* Exit handlers: 1 resume the guest, 0 exit to userspace, <0 error. */
@@ -76,18 +82,23 @@ static int exit_skip(struct vcpu *vcpu)
 /* 1: go on into the guest; 0: a new exit to userspace already. */
 static int vcpu_complete_userspace_exit(struct vcpu *vcpu)
 {
-	enum vcpu_pending pending = vcpu->pending;
+	int r = 1;
 
-	vcpu->pending = PENDING_NONE;
-	switch (pending) {
+	switch (vcpu->pending) {
 	case PENDING_PIO_OUT:
 	case PENDING_PIO_IN:
-		return vcpu_pio_complete(vcpu);
+		r = vcpu_pio_complete(vcpu);
+		break;
 	case PENDING_MMIO:
-		return vcpu_mmio_complete(vcpu);
+		r = vcpu_mmio_complete(vcpu);
+		break;
 	default:
 		return 1;
 	}
+	/* A completion may have made a new exit pending (MMIO writes). */
+	if (r)
+		vcpu->pending = PENDING_NONE;
+	return r;
 }
 
 static int exit_s2_fault(struct vcpu *vcpu)

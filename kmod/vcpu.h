@@ -67,6 +67,8 @@ struct vcpu {
 	struct {
 		u32 count;	/* elements in this exit */
 		u64 gpa;	/* string I/O: where the elements are */
+		u64 gpa2;	/* where the rest of a split element is */
+		u32 split;	/* bytes of it in the first page, or 0 */
 	} pio;				/* [v] the port access userspace handles */
 	struct {
 		struct mmio_insn insn;

@@ -101,6 +101,9 @@ static int memslot_validate(struct memslots *slots,
 	*old = memslot_by_id(slots, mem->slot);
 	if (!mem->memory_size)
 		return *old ? 0 : -EINVAL;
+	/* As KVM: no frame beyond what the second-level tables map. */
+	if (gfn + npages - 1 > s2_max_gfn())
+		return -EINVAL;
 
 	if (*old) {
 		if (mem->userspace_addr != (*old)->userspace_addr ||

@@ -73,6 +73,7 @@ struct memslot *memslot_find(struct memslots *slots, u64 gfn);
 void vm_flush_remote_tlbs(struct vm *vm);
 
 /* mmu.c */
+u64 s2_max_gfn(void);
 int s2_mmu_init(struct vm *vm);
 void s2_mmu_destroy(struct vm *vm);
 int s2_fault(struct vcpu *vcpu, u64 gpa, bool write, bool *is_mmio);

@@ -6,6 +6,7 @@
  */
 #include <linux/kernel.h>
 #include <linux/kvmlite.h>
+#include <asm/msr-index.h>
 #include <asm/trapnr.h>
 #include "../kvmlite.h"
 #include "../vcpu.h"
@@ -20,6 +21,15 @@ static void svm_decode_io(struct vcpu *vcpu, struct vmcb *vmcb)
 	vcpu->exit.io.rep = info & IOIO_REP;
 	vcpu->exit.io.size = (info >> IOIO_SIZE_SHIFT) & 0x7;
 	vcpu->exit.io.addr_size = ((info >> IOIO_ASIZE_SHIFT) & 0x7) << 1;
+	/*
+	 * QEMU TCG leaves the address-size bits clear: take the default
+	 * address size of the code segment (an 0x67 prefix is then missed).
+	 */
+	if (!vcpu->exit.io.addr_size)
+		vcpu->exit.io.addr_size =
+			(vmcb->save.efer & EFER_LMA) &&
+			(vmcb->save.cs.attrib & SEG_ATTR_L) ? 8 :
+			vmcb->save.cs.attrib & SEG_ATTR_DB ? 4 : 2;
 	vcpu->exit.io.seg = (info >> IOIO_SEG_SHIFT) & 0x7;
 	vcpu->exit.io.port = info >> IOIO_PORT_SHIFT;
 	/* IOIO intercepts always give the next RIP, NRIP-save or not. */

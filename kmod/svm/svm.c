@@ -264,6 +264,13 @@ static bool svm_interrupt_allowed(struct vcpu *vcpu)
 	       !(vmcb->control.event_inj & EVENT_VALID);
 }
 
+static void svm_clear_interrupt_shadow(struct vcpu *vcpu)
+{
+	struct vmcb *vmcb = ((struct svm_vcpu *)vcpu->vendor)->vmcb;
+
+	vmcb->control.int_state &= ~INT_STATE_SHADOW;
+}
+
 static void svm_inject_irq(struct vcpu *vcpu, u8 vector)
 {
 	struct vmcb *vmcb = ((struct svm_vcpu *)vcpu->vendor)->vmcb;
@@ -553,6 +560,7 @@ const struct hv_ops svm_ops = {
 	.set_sregs = svm_set_sregs,
 	.queue_exception = svm_queue_exception,
 	.interrupt_allowed = svm_interrupt_allowed,
+	.clear_interrupt_shadow = svm_clear_interrupt_shadow,
 	.inject_irq = svm_inject_irq,
 	.enable_irq_window = svm_enable_irq_window,
 	.get_msr = svm_get_msr,

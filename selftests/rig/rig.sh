@@ -310,7 +310,9 @@ check_svm()
 
 # Bochs runs about 1000 times slower than the hardware it emulates: the
 # emulated Intel host runs the tests listed here, the AMD one runs all.
-VMX_TESTS=api_test,vm_lifecycle_test
+# (Until the VMX backend runs guests, the guest tests would only exercise
+# KVM there.)
+VMX_TESTS=api_test
 
 check_vmx()
 {
