@@ -153,7 +153,8 @@ static bool cpuid_fix_xsave(struct kvm_cpuid_entry2 *e)
 			return false;
 		if (e->index == 0) {
 			e->eax = xcr0;
-			e->ebx = e->ecx = avx ? XSAVE_SIZE_AVX : XSAVE_SIZE_SSE;
+			e->ebx = avx ? XSAVE_SIZE_AVX : XSAVE_SIZE_SSE;
+			e->ecx = e->ebx;
 		}
 		return true;
 	default:

@@ -40,6 +40,9 @@ long kvmlite_check_extension(unsigned long cap)
 	case KVM_CAP_READONLY_MEM:
 	case KVM_CAP_XSAVE:
 	case KVM_CAP_XCRS:
+	case KVM_CAP_VCPU_EVENTS:
+	case KVM_CAP_USER_NMI:
+	case KVM_CAP_INTR_SHADOW:
 		return 1;
 	case KVM_CAP_NR_VCPUS:
 		return min_t(unsigned int, num_online_cpus(),

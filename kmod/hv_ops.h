@@ -67,6 +67,20 @@ struct hv_ops {
 	 * guest exit (HV_EXIT_IRQ_WINDOW) as soon as it could take one.
 	 */
 	bool (*interrupt_allowed)(struct vcpu *vcpu);
+	/*
+	 * NMIs: the guest takes one unless it is in an NMI handler (until
+	 * its IRET) or another event is in flight; the vendor tracks that.
+	 */
+	bool (*nmi_allowed)(struct vcpu *vcpu);
+	void (*inject_nmi)(struct vcpu *vcpu);
+
+	/*
+	 * KVM_GET/SET_VCPU_EVENTS: the event in flight (exception,
+	 * interrupt or NMI being injected), the interrupt shadow and NMI
+	 * blocking. Generic code adds what it queues itself.
+	 */
+	void (*get_events)(struct vcpu *vcpu, struct kvm_vcpu_events *ev);
+	void (*set_events)(struct vcpu *vcpu, const struct kvm_vcpu_events *ev);
 	void (*clear_interrupt_shadow)(struct vcpu *vcpu);
 	void (*inject_irq)(struct vcpu *vcpu, u8 vector);
 	void (*enable_irq_window)(struct vcpu *vcpu);

@@ -8,6 +8,7 @@
 #include <linux/kvm.h>
 #include <linux/uaccess.h>
 #include <asm/processor-flags.h>
+#include <asm/trapnr.h>
 #include "kvmlite.h"
 #include "vcpu.h"
 
@@ -20,6 +21,11 @@ static bool vcpu_ready_for_interrupt(struct vcpu *vcpu)
 /* Before an entry: inject what is queued, or ask for the window. */
 void vcpu_inject_events(struct vcpu *vcpu)
 {
+	/* An NMI goes first: it outranks external interrupts. */
+	if (vcpu->nmi_pending && hv->nmi_allowed(vcpu)) {
+		hv->inject_nmi(vcpu);
+		vcpu->nmi_pending--;
+	}
 	if (vcpu->irq.queued && hv->interrupt_allowed(vcpu)) {
 		hv->inject_irq(vcpu, vcpu->irq.vector);
 		vcpu->irq.queued = false;
@@ -46,6 +52,59 @@ void vcpu_post_run(struct vcpu *vcpu)
 	run->if_flag = !!(vcpu->rflags & X86_EFLAGS_IF);
 	run->ready_for_interrupt_injection = vcpu_ready_for_interrupt(vcpu);
 	run->apic_base = vcpu->apic_base;
+}
+
+/*
+ * KVM_NMI. As KVM, at most two wait: one the guest may be handling and
+ * one that arrived meanwhile; more would have merged on real hardware.
+ */
+long vcpu_ioctl_nmi(struct vcpu *vcpu)
+{
+	if (vcpu->nmi_pending < 2)
+		vcpu->nmi_pending++;
+	return 0;
+}
+
+long vcpu_get_events(struct vcpu *vcpu, struct kvm_vcpu_events __user *argp)
+{
+	struct kvm_vcpu_events ev = { };
+
+	hv->get_events(vcpu, &ev);
+	/* A KVM_INTERRUPT not injected yet is, in KVM's terms, injected. */
+	if (vcpu->irq.queued) {
+		ev.interrupt.injected = 1;
+		ev.interrupt.nr = vcpu->irq.vector;
+	}
+	ev.nmi.pending = vcpu->nmi_pending;
+	ev.flags = KVM_VCPUEVENT_VALID_SHADOW;
+	return copy_to_user(argp, &ev, sizeof(ev)) ? -EFAULT : 0;
+}
+
+#define EVENTS_VALID_FLAGS	(KVM_VCPUEVENT_VALID_NMI_PENDING | \
+				 KVM_VCPUEVENT_VALID_SIPI_VECTOR | \
+				 KVM_VCPUEVENT_VALID_SHADOW)
+
+long vcpu_set_events(struct vcpu *vcpu, struct kvm_vcpu_events __user *argp)
+{
+	struct kvm_vcpu_events ev;
+
+	if (copy_from_user(&ev, argp, sizeof(ev)))
+		return -EFAULT;
+	if (ev.flags & ~EVENTS_VALID_FLAGS)
+		return -EINVAL;
+	/* An exception vector is below 32 and never the NMI's. */
+	if (ev.exception.injected &&
+	    (ev.exception.nr > 31 || ev.exception.nr == X86_TRAP_NMI))
+		return -EINVAL;
+
+	vcpu->irq.queued = ev.interrupt.injected;
+	vcpu->irq.vector = ev.interrupt.nr;
+	if (ev.flags & KVM_VCPUEVENT_VALID_NMI_PENDING)
+		vcpu->nmi_pending = min_t(u8, ev.nmi.pending, 2);
+	if (!(ev.flags & KVM_VCPUEVENT_VALID_SHADOW))
+		ev.interrupt.shadow = 0;
+	hv->set_events(vcpu, &ev);
+	return 0;
 }
 
 long vcpu_ioctl_interrupt(struct vcpu *vcpu, struct kvm_interrupt __user *argp)

@@ -206,6 +206,7 @@ int s2_fault(struct vcpu *vcpu, u64 gpa, bool write, bool *is_mmio)
 	}
 
 	seq = READ_ONCE(vm->s2.invalidate_seq);
+	/* The count before the page: pairs with the lock in _range_end(). */
 	smp_rmb();
 	/* Writable only for a write: a read maps the page read-only. */
 	if (get_user_pages_unlocked(hva, 1, &page, write ? FOLL_WRITE : 0) != 1) {

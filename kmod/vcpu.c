@@ -32,11 +32,13 @@ static void vcpu_kick_noop(void *unused)
  */
 void vm_flush_remote_tlbs(struct vm *vm)
 {
+	/* Pairs with the release in vcpu_create(): the vCPUs are complete. */
 	unsigned int i, nr = smp_load_acquire(&vm->nr_vcpus);
 	cpumask_var_t cpus;
 
 	for (i = 0; i < nr; i++)
 		set_bit(VCPU_REQ_TLB_FLUSH, &vm->vcpus[i]->requests);
+	/* Requests before modes: pairs with vcpu_enter_guest(). */
 	smp_mb__after_atomic();
 
 	if (!zalloc_cpumask_var(&cpus, GFP_ATOMIC)) {
@@ -287,9 +289,14 @@ static bool vcpu_enter_guest(struct vcpu *vcpu)
 	vcpu_inject_events(vcpu);
 	guest_fpu_enter(vcpu);
 	local_irq_disable();
+	WRITE_ONCE(vcpu->cpu, smp_processor_id());
+	/*
+	 * The CPU first, then the mode, then (in the vendor's entry) the
+	 * requests: pairs with the barrier in vm_flush_remote_tlbs(), so
+	 * a flusher that sees IN_GUEST_MODE interrupts the right CPU.
+	 */
 	smp_store_mb(vcpu->mode, IN_GUEST_MODE);
 	if (!need_resched() && !signal_pending(current)) {
-		vcpu->cpu = smp_processor_id();
 		hv->vcpu_run(vcpu);
 		entered = true;
 	}
@@ -493,6 +500,15 @@ static long vcpu_ioctl(struct file *filp, unsigned int ioctl,
 		break;
 	case KVM_SET_XCRS:
 		r = vcpu_set_xcrs(vcpu, argp);
+		break;
+	case KVM_GET_VCPU_EVENTS:
+		r = vcpu_get_events(vcpu, argp);
+		break;
+	case KVM_SET_VCPU_EVENTS:
+		r = vcpu_set_events(vcpu, argp);
+		break;
+	case KVM_NMI:
+		r = vcpu_ioctl_nmi(vcpu);
 		break;
 	case KVM_SET_SIGNAL_MASK:
 		r = vcpu_set_signal_mask(vcpu, argp);

@@ -64,6 +64,7 @@ struct vcpu {
 		bool queued;	/* KVM_INTERRUPT, not injected yet */
 		u8 vector;
 	} irq;				/* [v] */
+	unsigned int nmi_pending;	/* [v] KVM_NMI, not injected yet */
 	struct {
 		u32 count;	/* elements in this exit */
 		u64 gpa;	/* string I/O: where the elements are */
@@ -98,6 +99,9 @@ void vcpu_skip_instruction(struct vcpu *vcpu);
 void vcpu_inject_events(struct vcpu *vcpu);
 bool vcpu_irq_window_exit(struct vcpu *vcpu);
 void vcpu_post_run(struct vcpu *vcpu);
+long vcpu_ioctl_nmi(struct vcpu *vcpu);
+long vcpu_get_events(struct vcpu *vcpu, struct kvm_vcpu_events __user *argp);
+long vcpu_set_events(struct vcpu *vcpu, struct kvm_vcpu_events __user *argp);
 long vcpu_ioctl_interrupt(struct vcpu *vcpu,
 			  struct kvm_interrupt __user *argp);
 

@@ -36,7 +36,7 @@ struct memslots {
  * EPT). Guarded by mmu_lock; table pages live until the VM dies.
  */
 struct s2_mmu {
-	spinlock_t lock;
+	spinlock_t lock;	/* the tables and the fields below */
 	u64 *root;
 	/* MMU-notifier invalidations in flight and completed (see mmu.c). */
 	unsigned long invalidate_seq;

@@ -49,6 +49,20 @@ static void svm_decode_vintr(struct vcpu *vcpu, struct vmcb *vmcb)
 	vmcb->control.intercept_misc1 &= ~INTERCEPT_VINTR;
 }
 
+/*
+ * The guest's IRET out of its NMI handler: NMIs are unblocked once it
+ * has executed, i.e. once RIP has moved on (see svm_nmi_allowed()).
+ */
+static void svm_decode_iret(struct vcpu *vcpu, struct vmcb *vmcb)
+{
+	struct svm_vcpu *svm = vcpu->vendor;
+
+	vmcb->control.intercept_misc1 &= ~INTERCEPT_IRET;
+	svm->nmi_masked = false;
+	svm->awaiting_iret = true;
+	svm->iret_rip = vmcb->save.rip;
+}
+
 static void svm_decode_exception(struct vcpu *vcpu, struct vmcb *vmcb)
 {
 	u8 vector = vmcb->control.exit_code - SVM_EXIT_EXCP_BASE;
@@ -79,6 +93,7 @@ static const struct svm_exit svm_exits[SVM_EXIT_NR_LEGACY] = {
 	[SVM_EXIT_VINTR] = { HV_EXIT_IRQ_WINDOW, 0, svm_decode_vintr },
 	[SVM_EXIT_RDPMC] = { HV_EXIT_GP },
 	[SVM_EXIT_CPUID] = { HV_EXIT_CPUID, 2 },
+	[SVM_EXIT_IRET] = { HV_EXIT_NONE, 0, svm_decode_iret },
 	[SVM_EXIT_INVD] = { HV_EXIT_INVD, 2 },
 	[SVM_EXIT_PAUSE] = { HV_EXIT_PAUSE, 2 },
 	[SVM_EXIT_HLT] = { HV_EXIT_HLT, 1 },
@@ -131,7 +146,8 @@ void svm_decode_exit(struct vcpu *vcpu, struct vmcb *vmcb)
 		return;
 	}
 	e = code < ARRAY_SIZE(svm_exits) ? &svm_exits[code] : NULL;
-	if (!e || e->reason == HV_EXIT_NONE) {
+	/* Zero entries are codes we never intercept. */
+	if (!e || (e->reason == HV_EXIT_NONE && !e->decode)) {
 		vcpu->exit.reason = HV_EXIT_UNKNOWN;
 		return;
 	}

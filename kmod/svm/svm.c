@@ -271,6 +271,81 @@ static void svm_clear_interrupt_shadow(struct vcpu *vcpu)
 	vmcb->control.int_state &= ~INT_STATE_SHADOW;
 }
 
+static bool svm_nmi_allowed(struct vcpu *vcpu)
+{
+	struct svm_vcpu *svm = vcpu->vendor;
+	struct vmcb *vmcb = svm->vmcb;
+
+	if (svm->awaiting_iret && vcpu->rip != svm->iret_rip)
+		svm->awaiting_iret = false;	/* the IRET has retired */
+	return !svm->nmi_masked && !svm->awaiting_iret &&
+	       !(vmcb->control.int_state & INT_STATE_SHADOW) &&
+	       !(vmcb->control.event_inj & EVENT_VALID);
+}
+
+static void svm_inject_nmi(struct vcpu *vcpu)
+{
+	struct svm_vcpu *svm = vcpu->vendor;
+
+	svm->vmcb->control.event_inj = NMI_VECTOR | EVENT_TYPE_NMI |
+				       EVENT_VALID;
+	svm->nmi_masked = true;
+	svm->vmcb->control.intercept_misc1 |= INTERCEPT_IRET;
+}
+
+static void svm_get_events(struct vcpu *vcpu, struct kvm_vcpu_events *ev)
+{
+	struct svm_vcpu *svm = vcpu->vendor;
+	struct vmcb_control *c = &svm->vmcb->control;
+	u64 event = c->event_inj;
+	u8 vector = event & EVENT_VECTOR_MASK;
+
+	if (event & EVENT_VALID) {
+		switch (event & EVENT_TYPE_MASK) {
+		case EVENT_TYPE_EXCEPTION:
+			ev->exception.injected = 1;
+			ev->exception.nr = vector;
+			ev->exception.has_error_code =
+				!!(event & EVENT_ERROR_VALID);
+			ev->exception.error_code = event >> 32;
+			break;
+		case EVENT_TYPE_NMI:
+			ev->nmi.injected = 1;
+			break;
+		case EVENT_TYPE_INTR:
+			ev->interrupt.injected = 1;
+			ev->interrupt.nr = vector;
+			break;
+		}
+	}
+	if (c->int_state & INT_STATE_SHADOW)
+		ev->interrupt.shadow = KVM_X86_SHADOW_INT_STI |
+				       KVM_X86_SHADOW_INT_MOV_SS;
+	ev->nmi.masked = svm->nmi_masked;
+}
+
+static void svm_set_events(struct vcpu *vcpu,
+			   const struct kvm_vcpu_events *ev)
+{
+	struct svm_vcpu *svm = vcpu->vendor;
+	struct vmcb_control *c = &svm->vmcb->control;
+
+	c->event_inj = 0;
+	if (ev->exception.injected)
+		svm_queue_exception(vcpu, ev->exception.nr,
+				    ev->exception.has_error_code,
+				    ev->exception.error_code);
+	else if (ev->nmi.injected)
+		c->event_inj = NMI_VECTOR | EVENT_TYPE_NMI | EVENT_VALID;
+	if (ev->interrupt.shadow)
+		c->int_state |= INT_STATE_SHADOW;
+	else
+		c->int_state &= ~INT_STATE_SHADOW;
+	svm->nmi_masked = ev->nmi.masked;
+	if (svm->nmi_masked)
+		c->intercept_misc1 |= INTERCEPT_IRET;
+}
+
 static void svm_inject_irq(struct vcpu *vcpu, u8 vector)
 {
 	struct vmcb *vmcb = ((struct svm_vcpu *)vcpu->vendor)->vmcb;
@@ -297,6 +372,7 @@ static void svm_init_vmcb(struct vcpu *vcpu, struct vmcb *vmcb)
 {
 	struct vmcb_control *c = &vmcb->control;
 	struct vmcb_save *s = &vmcb->save;
+	struct vmcb_seg *seg;
 
 	c->intercept_exceptions = BIT(X86_TRAP_DB) | BIT(X86_TRAP_AC);
 	c->intercept_misc1 = INTERCEPT_INTR | INTERCEPT_NMI | INTERCEPT_SMI |
@@ -318,17 +394,19 @@ static void svm_init_vmcb(struct vcpu *vcpu, struct vmcb *vmcb)
 	c->nested_ctl = NESTED_CTL_NP_ENABLE;
 	c->nested_cr3 = __pa(vcpu->vm->s2.root);
 
+	/* Data segments: base 0, limit 64K, read/write, accessed. */
+	for (seg = &s->es; seg <= &s->gs; seg++)
+		*seg = (struct vmcb_seg){ .limit = 0xffff,
+					  .attrib = SEG_ATTR_P | SEG_ATTR_S | 3 };
+	/* CS: F000:FFF0 with base FFFF0000, the reset vector. */
 	s->cs.selector = 0xf000;
 	s->cs.base = 0xffff0000;
-	s->cs.limit = 0xffff;
 	s->cs.attrib = SEG_ATTR_P | SEG_ATTR_S | 0xb;
-	s->ds.limit = s->es.limit = s->fs.limit = 0xffff;
-	s->gs.limit = s->ss.limit = 0xffff;
-	s->ds.attrib = s->es.attrib = s->fs.attrib = SEG_ATTR_P | SEG_ATTR_S | 3;
-	s->gs.attrib = s->ss.attrib = SEG_ATTR_P | SEG_ATTR_S | 3;
-	s->gdtr.limit = s->idtr.limit = 0xffff;
-	s->ldtr.limit = s->tr.limit = 0xffff;
+	s->gdtr.limit = 0xffff;
+	s->idtr.limit = 0xffff;
+	s->ldtr.limit = 0xffff;
 	s->ldtr.attrib = SEG_ATTR_P | 2;
+	s->tr.limit = 0xffff;
 	s->tr.attrib = SEG_ATTR_P | 0xb;
 	s->cr0 = X86_CR0_ET | X86_CR0_NW | X86_CR0_CD;
 	s->efer = EFER_SVME;
@@ -560,6 +638,10 @@ const struct hv_ops svm_ops = {
 	.set_sregs = svm_set_sregs,
 	.queue_exception = svm_queue_exception,
 	.interrupt_allowed = svm_interrupt_allowed,
+	.nmi_allowed = svm_nmi_allowed,
+	.inject_nmi = svm_inject_nmi,
+	.get_events = svm_get_events,
+	.set_events = svm_set_events,
 	.clear_interrupt_shadow = svm_clear_interrupt_shadow,
 	.inject_irq = svm_inject_irq,
 	.enable_irq_window = svm_enable_irq_window,

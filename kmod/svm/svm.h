@@ -13,6 +13,14 @@ struct svm_vcpu {
 	/* The ASID in the VMCB is valid on asid_cpu in asid_generation. */
 	int asid_cpu;
 	u64 asid_generation;
+	/*
+	 * SVM does not track NMI blocking for us (APM "NMI Handling"): it
+	 * starts at injection and ends with the guest's IRET, which is
+	 * intercepted for that; the next NMI waits until RIP has left it.
+	 */
+	bool nmi_masked;
+	bool awaiting_iret;
+	u64 iret_rip;
 };
 
 /* Turn the VMCB's record of the exit into vcpu->exit. */

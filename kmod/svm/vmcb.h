@@ -19,6 +19,7 @@
 #define INTERCEPT_VINTR			BIT(4)
 #define INTERCEPT_RDPMC			BIT(15)
 #define INTERCEPT_CPUID			BIT(18)
+#define INTERCEPT_IRET			BIT(20)
 #define INTERCEPT_RSM			BIT(19)
 #define INTERCEPT_INVD			BIT(22)
 #define INTERCEPT_PAUSE			BIT(23)
@@ -55,6 +56,7 @@
 
 /* EVENTINJ and EXITINTINFO */
 #define EVENT_VECTOR_MASK		0xff
+#define EVENT_TYPE_MASK			(7 << 8)
 #define EVENT_TYPE_INTR			(0 << 8)
 #define EVENT_TYPE_NMI			(2 << 8)
 #define EVENT_TYPE_EXCEPTION		(3 << 8)
@@ -84,6 +86,7 @@
 #define SVM_EXIT_VINTR			0x064
 #define SVM_EXIT_RDPMC			0x06f
 #define SVM_EXIT_CPUID			0x072
+#define SVM_EXIT_IRET			0x074
 #define SVM_EXIT_RSM			0x073
 #define SVM_EXIT_INVD			0x076
 #define SVM_EXIT_PAUSE			0x077

@@ -5,6 +5,7 @@
  * IDT; with interrupts off, request_interrupt_window makes KVM_RUN come
  * back with KVM_EXIT_IRQ_WINDOW_OPEN once the guest can take one, and
  * kvm_run's if_flag and ready_for_interrupt_injection say so throughout.
+ * KVM_NMI reaches the guest's NMI handler, and again after its IRET.
  */
 #include <errno.h>
 #include <string.h>
@@ -16,11 +17,13 @@
 #define IRQ_VECTOR	0x30
 #define PORT_HANDLER	0x41	/* the handler ran: AL = vector */
 #define PORT_CLI	0x42	/* interrupts are off now */
+#define NMI_VECTOR	2
 #define IDT_LIMIT	0xfff
 
 /*
  * Entry: halt with interrupts on (twice), then with interrupts off tell
- * the host, turn them back on and spin. The handler reports and returns.
+ * the host, turn them back on and halt for good. The handlers report
+ * their vector and return.
  */
 GUEST_CODE(irq_guest, ".code64",
 	   "	sti\n"
@@ -30,30 +33,45 @@ GUEST_CODE(irq_guest, ".code64",
 	   "	outb %al, $" __stringify(PORT_CLI) "\n"
 	   "	sti\n"
 	   "	nop\n"
-	   "1:	jmp 1b\n"
+	   "1:	hlt\n"
+	   "	jmp 1b\n"
 	   "	.p2align 4\n"
 	   "irq_guest_handler:\n"
 	   "	movb $" __stringify(IRQ_VECTOR) ", %al\n"
 	   "	outb %al, $" __stringify(PORT_HANDLER) "\n"
+	   "	iretq\n"
+	   "	.p2align 4\n"
+	   "irq_guest_nmi_handler:\n"
+	   "	movb $" __stringify(NMI_VECTOR) ", %al\n"
+	   "	outb %al, $" __stringify(PORT_HANDLER) "\n"
 	   "	iretq\n");
-extern const unsigned char irq_guest_handler[];
+extern const unsigned char irq_guest_handler[], irq_guest_nmi_handler[];
 
-/* A 64-bit interrupt gate for IRQ_VECTOR to the handler (SDM Vol. 3). */
-static int install_gate(struct guest *g)
+/* A 64-bit interrupt gate (SDM Vol. 3, "IDT Descriptors") */
+static int write_gate(struct guest *g, const struct kvm_sregs *sregs,
+		      unsigned int vector, const unsigned char *code)
 {
-	unsigned long long handler = VM_CODE_GPA +
-		(irq_guest_handler - irq_guest_start);
-	struct kvm_sregs sregs;
-	unsigned long long *gate;
+	unsigned long long handler = VM_CODE_GPA + (code - irq_guest_start);
+	unsigned long long *gate = vm_gpa_to_hva(&g->vm, sregs->idt.base +
+						 vector * 16, 16);
 
-	if (vcpu_get_sregs(&g->vcpu, &sregs))
-		return -1;
-	gate = vm_gpa_to_hva(&g->vm, sregs.idt.base + IRQ_VECTOR * 16, 16);
 	if (!gate)
 		return -1;
-	gate[0] = (handler & 0xffff) | (unsigned long long)sregs.cs.selector << 16 |
+	gate[0] = (handler & 0xffff) |
+		  (unsigned long long)sregs->cs.selector << 16 |
 		  0x8eULL << 40 | ((handler >> 16) & 0xffff) << 48;
 	gate[1] = handler >> 32;
+	return 0;
+}
+
+static int install_gates(struct guest *g)
+{
+	struct kvm_sregs sregs;
+
+	if (vcpu_get_sregs(&g->vcpu, &sregs) ||
+	    write_gate(g, &sregs, IRQ_VECTOR, irq_guest_handler) ||
+	    write_gate(g, &sregs, NMI_VECTOR, irq_guest_nmi_handler))
+		return -1;
 	sregs.idt.limit = IDT_LIMIT;
 	return vcpu_set_sregs(&g->vcpu, &sregs);
 }
@@ -78,7 +96,20 @@ static bool inject(struct guest *g, unsigned int vector)
 	return !ioctl(g->vcpu.fd, KVM_INTERRUPT, &irq);
 }
 
-static bool handler_ran(struct guest *g)
+static bool events_show_interrupt(struct guest *g, unsigned int vector)
+{
+	struct kvm_vcpu_events ev;
+
+	if (ioctl(g->vcpu.fd, KVM_GET_VCPU_EVENTS, &ev))
+		return false;
+	if (ev.interrupt.injected && ev.interrupt.nr == vector)
+		return true;
+	tap_diag("interrupt.injected %u, nr %u", ev.interrupt.injected,
+		 ev.interrupt.nr);
+	return false;
+}
+
+static bool handler_ran(struct guest *g, unsigned char vector)
 {
 	unsigned char *data;
 
@@ -86,7 +117,11 @@ static bool handler_ran(struct guest *g)
 	    !vcpu_check_io(&g->vcpu, KVM_EXIT_IO_OUT, PORT_HANDLER, 1, 1))
 		return false;
 	data = vcpu_io_data(&g->vcpu);
-	return data && *data == IRQ_VECTOR;
+	if (data && *data == vector)
+		return true;
+	tap_diag("handler of vector %u ran, want %u", data ? *data : 0,
+		 vector);
+	return false;
 }
 
 int main(int argc, char **argv)
@@ -98,10 +133,10 @@ int main(int argc, char **argv)
 
 	kvm_dev_open(&dev, argc, argv);
 	vm_skip_unless_supported(&dev);
-	tap_plan(7);
+	tap_plan(10);
 
 	ok = !guest_create(&g, &dev, VCPU_MODE_LONG, irq_guest_start,
-			   irq_guest_end) && !install_gate(&g);
+			   irq_guest_end) && !install_gates(&g);
 	tap_result(ok, "long-mode guest with a gate for vector %#x",
 		   IRQ_VECTOR);
 	if (!ok)
@@ -110,7 +145,10 @@ int main(int argc, char **argv)
 	ok = vcpu_run_expect(&g.vcpu, KVM_EXIT_HLT) && check_flags(&g, 1, 1);
 	tap_result(ok, "HLT with IF set: if_flag and ready_for_interrupt_injection");
 
-	ok = inject(&g, IRQ_VECTOR) && handler_ran(&g);
+	ok = inject(&g, IRQ_VECTOR) && events_show_interrupt(&g, IRQ_VECTOR);
+	tap_result(ok, "KVM_GET_VCPU_EVENTS shows the queued interrupt");
+
+	ok = handler_ran(&g, IRQ_VECTOR);
 	tap_result(ok, "KVM_INTERRUPT: the guest's handler runs with the vector");
 
 	ok = vcpu_run_expect(&g.vcpu, KVM_EXIT_HLT);
@@ -126,8 +164,15 @@ int main(int argc, char **argv)
 	ok = vcpu_run_expect(&g.vcpu, KVM_EXIT_IRQ_WINDOW_OPEN) &&
 	     check_flags(&g, 1, 1);
 	g.vcpu.run->request_interrupt_window = 0;
-	ok = ok && inject(&g, IRQ_VECTOR) && handler_ran(&g);
+	ok = ok && inject(&g, IRQ_VECTOR) && handler_ran(&g, IRQ_VECTOR);
 	tap_result(ok, "STI: the window opens and the interrupt is taken");
+
+	ok = !ioctl(g.vcpu.fd, KVM_NMI) && handler_ran(&g, NMI_VECTOR);
+	tap_result(ok, "KVM_NMI: the guest's NMI handler runs");
+
+	ok = vcpu_run_expect(&g.vcpu, KVM_EXIT_HLT) &&
+	     !ioctl(g.vcpu.fd, KVM_NMI) && handler_ran(&g, NMI_VECTOR);
+	tap_result(ok, "after its IRETQ, the next KVM_NMI is taken too");
 
 	tap_result(ioctl(g.vcpu.fd, KVM_INTERRUPT, &bad) == -1 &&
 		   errno == EINVAL, "KVM_INTERRUPT of vector 256: EINVAL");
