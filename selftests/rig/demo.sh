@@ -17,6 +17,9 @@ echo "\$ kvmlite info"
 kvmlite info
 echo "\$ modprobe $(kvm_module); kvmlite info --device /dev/kvm"
 modprobe "$(kvm_module)" && apply_device_rules && kvmlite info --device /dev/kvm
+echo "\$ modes_test -d /dev/kvmlite   # guests in real, 32-bit and long mode"
+rmmod "$(kvm_module)"
+/rig/tests/modes_test -d /dev/kvmlite
 echo "\$ rmmod kvmlite"
 rmmod kvmlite && echo "unloaded"
 echo "=== end of demo ==="
