@@ -42,6 +42,7 @@ long kvmlite_check_extension(unsigned long cap)
 	case KVM_CAP_XCRS:
 	case KVM_CAP_VCPU_EVENTS:
 	case KVM_CAP_USER_NMI:
+	case KVM_CAP_DEBUGREGS:
 	case KVM_CAP_INTR_SHADOW:
 		return 1;
 	case KVM_CAP_NR_VCPUS:

@@ -31,6 +31,7 @@ enum hv_exit_reason {
 	HV_EXIT_FAIL_ENTRY,	/* the hardware refused the guest state */
 	HV_EXIT_UD,		/* an instruction the guest may not use: #UD */
 	HV_EXIT_GP,		/* one it may not use here: #GP(0) */
+	HV_EXIT_DR,		/* MOV to or from a debug register */
 	HV_EXIT_EXCEPTION,	/* an intercepted exception (#AC, #DB) */
 	HV_EXIT_UNKNOWN,	/* an exit we do not handle: internal error */
 	HV_EXIT_NR
@@ -56,6 +57,10 @@ struct hv_exit {
 			bool write;
 			bool fetch;
 		} s2;
+		struct {
+			u8 num;
+			bool write;
+		} dr;
 		struct {
 			u8 vector;
 			bool has_error;

@@ -231,6 +231,7 @@ static int (*const exit_handlers[HV_EXIT_NR])(struct vcpu *vcpu) = {
 	[HV_EXIT_FAIL_ENTRY] = exit_fail_entry,
 	[HV_EXIT_UD] = exit_ud,
 	[HV_EXIT_GP] = exit_gp,
+	[HV_EXIT_DR] = vcpu_emulate_mov_dr,
 	[HV_EXIT_EXCEPTION] = exit_exception,
 	[HV_EXIT_UNKNOWN] = exit_unknown,
 };
@@ -257,6 +258,7 @@ static const char *const exit_names[HV_EXIT_NR] = {
 	[HV_EXIT_FAIL_ENTRY] = "fail_entry",
 	[HV_EXIT_UD] = "ud",
 	[HV_EXIT_GP] = "gp",
+	[HV_EXIT_DR] = "dr",
 	[HV_EXIT_EXCEPTION] = "exception",
 	[HV_EXIT_UNKNOWN] = "unknown",
 };
@@ -507,6 +509,12 @@ static long vcpu_ioctl(struct file *filp, unsigned int ioctl,
 	case KVM_SET_VCPU_EVENTS:
 		r = vcpu_set_events(vcpu, argp);
 		break;
+	case KVM_GET_DEBUGREGS:
+		r = vcpu_get_debugregs(vcpu, argp);
+		break;
+	case KVM_SET_DEBUGREGS:
+		r = vcpu_set_debugregs(vcpu, argp);
+		break;
 	case KVM_NMI:
 		r = vcpu_ioctl_nmi(vcpu);
 		break;
@@ -599,6 +607,7 @@ int vcpu_create(struct vm *vm, u32 id)
 	vcpu->cpu = -1;
 	vcpu->xcr0 = XCR0_X87;
 	vcpu_msrs_reset(vcpu);
+	vcpu_debugregs_reset(vcpu);
 	mutex_init(&vcpu->mutex);
 	vcpu->run = (void *)get_zeroed_page(GFP_KERNEL_ACCOUNT);
 	vcpu->fpu = (void *)get_zeroed_page(GFP_KERNEL_ACCOUNT);

@@ -83,6 +83,7 @@ struct vcpu {
 	u64 tsc_aux;			/* [v] */
 	u64 apic_base;			/* [v] */
 	u64 misc_enable;		/* [v] */
+	u64 dr[8];			/* [v] guest DR0-3, DR6, DR7 */
 	void *fpu;			/* [v] guest XSAVE area */
 	struct vcpu_stats stats;	/* [v] */
 	sigset_t sigmask;		/* [v] KVM_SET_SIGNAL_MASK */
@@ -112,6 +113,12 @@ int vcpu_pio_complete(struct vcpu *vcpu);
 /* mmio.c */
 int vcpu_mmio_exit(struct vcpu *vcpu, u64 gpa, bool write);
 int vcpu_mmio_complete(struct vcpu *vcpu);
+
+/* debugreg.c */
+void vcpu_debugregs_reset(struct vcpu *vcpu);
+int vcpu_emulate_mov_dr(struct vcpu *vcpu);
+long vcpu_get_debugregs(struct vcpu *vcpu, struct kvm_debugregs __user *argp);
+long vcpu_set_debugregs(struct vcpu *vcpu, struct kvm_debugregs __user *argp);
 
 /* msr.c */
 void vcpu_msrs_reset(struct vcpu *vcpu);

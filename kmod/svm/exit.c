@@ -63,6 +63,16 @@ static void svm_decode_iret(struct vcpu *vcpu, struct vmcb *vmcb)
 	svm->iret_rip = vmcb->save.rip;
 }
 
+static void svm_decode_dr(struct vcpu *vcpu, struct vmcb *vmcb)
+{
+	u64 code = vmcb->control.exit_code;
+
+	vcpu->exit.dr.write = code >= SVM_EXIT_WRITE_DR0;
+	vcpu->exit.dr.num = code & 7;
+}
+
+#define DR_EXIT(code)	[code] = { HV_EXIT_DR, 0, svm_decode_dr }
+
 static void svm_decode_exception(struct vcpu *vcpu, struct vmcb *vmcb)
 {
 	u8 vector = vmcb->control.exit_code - SVM_EXIT_EXCP_BASE;
@@ -84,6 +94,14 @@ struct svm_exit {
 };
 
 static const struct svm_exit svm_exits[SVM_EXIT_NR_LEGACY] = {
+	DR_EXIT(SVM_EXIT_READ_DR0), DR_EXIT(SVM_EXIT_READ_DR0 + 1),
+	DR_EXIT(SVM_EXIT_READ_DR0 + 2), DR_EXIT(SVM_EXIT_READ_DR0 + 3),
+	DR_EXIT(SVM_EXIT_READ_DR0 + 4), DR_EXIT(SVM_EXIT_READ_DR0 + 5),
+	DR_EXIT(SVM_EXIT_READ_DR0 + 6), DR_EXIT(SVM_EXIT_READ_DR0 + 7),
+	DR_EXIT(SVM_EXIT_WRITE_DR0), DR_EXIT(SVM_EXIT_WRITE_DR0 + 1),
+	DR_EXIT(SVM_EXIT_WRITE_DR0 + 2), DR_EXIT(SVM_EXIT_WRITE_DR0 + 3),
+	DR_EXIT(SVM_EXIT_WRITE_DR0 + 4), DR_EXIT(SVM_EXIT_WRITE_DR0 + 5),
+	DR_EXIT(SVM_EXIT_WRITE_DR0 + 6), DR_EXIT(SVM_EXIT_WRITE_DR0 + 7),
 	[SVM_EXIT_EXCP_BASE + X86_TRAP_DB] = { HV_EXIT_EXCEPTION, 0,
 					       svm_decode_exception },
 	[SVM_EXIT_EXCP_BASE + X86_TRAP_AC] = { HV_EXIT_EXCEPTION, 0,

@@ -374,6 +374,8 @@ static void svm_init_vmcb(struct vcpu *vcpu, struct vmcb *vmcb)
 	struct vmcb_save *s = &vmcb->save;
 	struct vmcb_seg *seg;
 
+	/* Every DR read and write: see debugreg.c. */
+	c->intercept_dr = 0x00ff00ff;
 	c->intercept_exceptions = BIT(X86_TRAP_DB) | BIT(X86_TRAP_AC);
 	c->intercept_misc1 = INTERCEPT_INTR | INTERCEPT_NMI | INTERCEPT_SMI |
 		INTERCEPT_INIT | INTERCEPT_RDPMC | INTERCEPT_CPUID |

@@ -78,6 +78,8 @@
 #define NPF_FETCH			BIT_ULL(4)
 
 /* Exit codes */
+#define SVM_EXIT_READ_DR0		0x020	/* to 0x027 */
+#define SVM_EXIT_WRITE_DR0		0x030	/* to 0x037 */
 #define SVM_EXIT_EXCP_BASE		0x040
 #define SVM_EXIT_INTR			0x060
 #define SVM_EXIT_NMI			0x061
