@@ -12,6 +12,7 @@
 #include <linux/uaccess.h>
 #include <asm/processor-flags.h>
 #include <asm/trapnr.h>
+#include "compat.h"
 #include "fpu.h"
 #include "kvmlite.h"
 #include "vcpu.h"
@@ -317,7 +318,7 @@ static long vcpu_run(struct vcpu *vcpu)
 	r = vcpu_complete_userspace_exit(vcpu);
 	if (r <= 0)
 		goto out;
-	if (READ_ONCE(run->immediate_exit)) {
+	if (kvm_run_immediate_exit(run)) {
 		r = -EINTR;
 		goto out;
 	}

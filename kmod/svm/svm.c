@@ -250,8 +250,8 @@ static void svm_queue_exception(struct vcpu *vcpu, u8 vector, bool has_error,
 {
 	struct svm_vcpu *svm = vcpu->vendor;
 
-	svm->vmcb->control.event_inj = vector | EVENT_TYPE_EXCEPTION |
-		EVENT_VALID | (has_error ? EVENT_ERROR_VALID |
+	svm->vmcb->control.event_inj = vector | EVTINJ_TYPE_EXCEPTION |
+		EVTINJ_VALID | (has_error ? EVTINJ_ERROR_VALID |
 			       (u64)error << 32 : 0);
 }
 
@@ -261,7 +261,7 @@ static bool svm_interrupt_allowed(struct vcpu *vcpu)
 
 	return (vcpu->rflags & X86_EFLAGS_IF) &&
 	       !(vmcb->control.int_state & INT_STATE_SHADOW) &&
-	       !(vmcb->control.event_inj & EVENT_VALID);
+	       !(vmcb->control.event_inj & EVTINJ_VALID);
 }
 
 static void svm_clear_interrupt_shadow(struct vcpu *vcpu)
@@ -280,15 +280,15 @@ static bool svm_nmi_allowed(struct vcpu *vcpu)
 		svm->awaiting_iret = false;	/* the IRET has retired */
 	return !svm->nmi_masked && !svm->awaiting_iret &&
 	       !(vmcb->control.int_state & INT_STATE_SHADOW) &&
-	       !(vmcb->control.event_inj & EVENT_VALID);
+	       !(vmcb->control.event_inj & EVTINJ_VALID);
 }
 
 static void svm_inject_nmi(struct vcpu *vcpu)
 {
 	struct svm_vcpu *svm = vcpu->vendor;
 
-	svm->vmcb->control.event_inj = NMI_VECTOR | EVENT_TYPE_NMI |
-				       EVENT_VALID;
+	svm->vmcb->control.event_inj = NMI_VECTOR | EVTINJ_TYPE_NMI |
+				       EVTINJ_VALID;
 	svm->nmi_masked = true;
 	svm->vmcb->control.intercept_misc1 |= INTERCEPT_IRET;
 }
@@ -298,21 +298,21 @@ static void svm_get_events(struct vcpu *vcpu, struct kvm_vcpu_events *ev)
 	struct svm_vcpu *svm = vcpu->vendor;
 	struct vmcb_control *c = &svm->vmcb->control;
 	u64 event = c->event_inj;
-	u8 vector = event & EVENT_VECTOR_MASK;
+	u8 vector = event & EVTINJ_VECTOR_MASK;
 
-	if (event & EVENT_VALID) {
-		switch (event & EVENT_TYPE_MASK) {
-		case EVENT_TYPE_EXCEPTION:
+	if (event & EVTINJ_VALID) {
+		switch (event & EVTINJ_TYPE_MASK) {
+		case EVTINJ_TYPE_EXCEPTION:
 			ev->exception.injected = 1;
 			ev->exception.nr = vector;
 			ev->exception.has_error_code =
-				!!(event & EVENT_ERROR_VALID);
+				!!(event & EVTINJ_ERROR_VALID);
 			ev->exception.error_code = event >> 32;
 			break;
-		case EVENT_TYPE_NMI:
+		case EVTINJ_TYPE_NMI:
 			ev->nmi.injected = 1;
 			break;
-		case EVENT_TYPE_INTR:
+		case EVTINJ_TYPE_INTR:
 			ev->interrupt.injected = 1;
 			ev->interrupt.nr = vector;
 			break;
@@ -336,7 +336,7 @@ static void svm_set_events(struct vcpu *vcpu,
 				    ev->exception.has_error_code,
 				    ev->exception.error_code);
 	else if (ev->nmi.injected)
-		c->event_inj = NMI_VECTOR | EVENT_TYPE_NMI | EVENT_VALID;
+		c->event_inj = NMI_VECTOR | EVTINJ_TYPE_NMI | EVTINJ_VALID;
 	if (ev->interrupt.shadow)
 		c->int_state |= INT_STATE_SHADOW;
 	else
@@ -350,7 +350,7 @@ static void svm_inject_irq(struct vcpu *vcpu, u8 vector)
 {
 	struct vmcb *vmcb = ((struct svm_vcpu *)vcpu->vendor)->vmcb;
 
-	vmcb->control.event_inj = vector | EVENT_TYPE_INTR | EVENT_VALID;
+	vmcb->control.event_inj = vector | EVTINJ_TYPE_INTR | EVTINJ_VALID;
 }
 
 /*
@@ -509,7 +509,7 @@ static void svm_vcpu_run(struct vcpu *vcpu)
 
 	/* An event whose delivery the exit interrupted is delivered again. */
 	event = vmcb->control.exit_int_info;
-	vmcb->control.event_inj = event & EVENT_VALID ? event : 0;
+	vmcb->control.event_inj = event & EVTINJ_VALID ? event : 0;
 
 	svm_decode_exit(vcpu, vmcb);
 }

@@ -55,13 +55,13 @@
 #define NESTED_CTL_NP_ENABLE		BIT_ULL(0)
 
 /* EVENTINJ and EXITINTINFO */
-#define EVENT_VECTOR_MASK		0xff
-#define EVENT_TYPE_MASK			(7 << 8)
-#define EVENT_TYPE_INTR			(0 << 8)
-#define EVENT_TYPE_NMI			(2 << 8)
-#define EVENT_TYPE_EXCEPTION		(3 << 8)
-#define EVENT_ERROR_VALID		BIT(11)
-#define EVENT_VALID			BIT(31)
+#define EVTINJ_VECTOR_MASK		0xff
+#define EVTINJ_TYPE_MASK		(7 << 8)
+#define EVTINJ_TYPE_INTR		(0 << 8)
+#define EVTINJ_TYPE_NMI			(2 << 8)
+#define EVTINJ_TYPE_EXCEPTION		(3 << 8)
+#define EVTINJ_ERROR_VALID		BIT(11)
+#define EVTINJ_VALID			BIT(31)
 
 /* EXITINFO1 of an IOIO intercept */
 #define IOIO_IN				BIT(0)

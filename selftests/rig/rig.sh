@@ -10,7 +10,7 @@
 # On a host with VMX/SVM and nested KVM, QEMU -accel kvm -cpu host
 # replaces the emulator of that vendor.
 #
-# usage: rig.sh check [unit|svm|vmx|all] | demo | prepare
+# usage: rig.sh check [unit|build|svm|vmx|all] | demo | prepare
 set -euo pipefail
 
 TOP=$(cd "$(dirname "$0")/../.." && pwd)
@@ -23,7 +23,7 @@ BOCHS_TIMEOUT=${RIG_BOCHS_TIMEOUT:-1800}
 
 PACKAGES=(qemu-system-x86 bochs bochsbios vgabios busybox-static isolinux
 	  syslinux-common xorriso cpio gzip kmod gcc gcc-12 make libc6-dev
-	  libnl-3-dev libnl-genl-3-dev pkg-config)
+	  libnl-3-dev libnl-genl-3-dev pkg-config dwarves)
 
 say() { printf 'rig: %s\n' "$*" >&2; }
 die() { say "$*"; exit 1; }
@@ -97,6 +97,59 @@ fetch_kernel()
 	sed -i "s|/usr/src/|$KROOT/usr/src/|" "$KDIR/Makefile"
 	depmod -b "$KROOT" "$KVER"
 	touch "$CACHE/$KVER/.complete"
+}
+
+# fetch_headers METAPACKAGE: Debian's headers (and kbuild) for another
+# kernel into the cache; sets BUILD_KDIR.
+fetch_headers()
+{
+	local meta=$1 pkg dir deps f
+
+	pkg=$(apt-cache depends "$meta" |
+	      awk '/Depends: linux-headers-[0-9]/ { print $2; exit }')
+	[ -n "$pkg" ] || die "cannot resolve $meta"
+	dir=$CACHE/headers/$pkg
+	BUILD_KDIR=$dir/root/usr/src/$pkg
+	[ -f "$dir/.complete" ] && return
+	rm -rf "$dir"
+	mkdir -p "$dir/debs"
+	deps=$(apt-cache depends "$pkg" |
+	       awk '/Depends: linux-(headers|kbuild)-/ { print $2 }')
+	say "fetching $pkg for a build check"
+	(cd "$dir/debs" && apt-get download -q -o APT::Sandbox::User=root \
+		"$pkg" $deps > /dev/null)
+	for f in "$dir"/debs/*.deb; do
+		dpkg -x "$f" "$dir/root"
+	done
+	sed -i "s|/usr/src/|$dir/root/usr/src/|" "$BUILD_KDIR/Makefile"
+	touch "$dir/.complete"
+}
+
+# The module must build, W=1 and warning-free, on more kernels than the
+# one the emulated hosts run: Debian 12's newer 6.12 kernel is at hand.
+check_build()
+{
+	local log=$RESULTS/build.log src=$BUILD/build-check out rc=0
+
+	fetch_headers linux-headers-6.12-amd64
+	rm -rf "$src"
+	mkdir -p "$src"
+	cp -r "$TOP/Kbuild" "$TOP/kmod" "$TOP/uapi" "$src/"
+	out=$(make -s -C "$BUILD_KDIR" M="$src" W=1 modules 2>&1) || rc=$?
+	[ "$rc" = 0 ] || out=$(printf '%s\n' "$out" | tail -n 20)
+	[ "$rc" != 0 ] || out=$(printf '%s\n' "$out" | grep -iE 'warning|error' || true)
+	{
+		echo "KVMLITE-RIG-BEGIN build"
+		if [ "$rc" = 0 ] && [ -z "$out" ]; then
+			echo "ok 1 kvmlite.ko builds W=1 clean against ${BUILD_KDIR##*/}"
+		else
+			echo "not ok 1 kvmlite.ko builds W=1 clean against ${BUILD_KDIR##*/}"
+			printf '%s\n' "$out" | sed 's/^/# /'
+		fi
+		echo "KVMLITE-RIG-END"
+	} > "$log"
+	cat "$log"
+	record build "$log"
 }
 
 build()
@@ -342,10 +395,11 @@ cmd_check()
 	mkdir -p "$RESULTS"
 	case $what in
 	unit) setup_packages; check_unit ;;
+	build) setup_packages; check_build ;;
 	svm) prepare; check_svm ;;
 	vmx) prepare; check_vmx ;;
-	all) prepare; check_unit; check_svm; check_vmx ;;
-	*) die "usage: rig.sh check [unit|svm|vmx|all]" ;;
+	all) prepare; check_unit; check_build; check_svm; check_vmx ;;
+	*) die "usage: rig.sh check [unit|build|svm|vmx|all]" ;;
 	esac
 	total
 }
@@ -361,5 +415,5 @@ case ${1:-} in
 check) shift; cmd_check "$@" ;;
 demo) cmd_demo ;;
 prepare) prepare ;;
-*) die "usage: rig.sh check [unit|svm|vmx|all] | demo | prepare" ;;
+*) die "usage: rig.sh check [unit|build|svm|vmx|all] | demo | prepare" ;;
 esac
