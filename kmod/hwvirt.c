@@ -53,13 +53,22 @@ static int hwvirt_cpu_offline(unsigned int cpu)
 	return 0;
 }
 
+/* Set for good once the machine goes down: no guest entry after it. */
+bool hwvirt_rebooting;
+
 /*
  * A reboot or kexec with VMs alive must not leave VMX on: a CPU in VMX
  * operation ignores INIT, and the next kernel would hang bringing it up.
+ * vCPUs still running see hwvirt_rebooting before their next entry (it
+ * is set before the IPIs that take virtualization away). A crash kexec
+ * needs nothing from us: the kernel's crash path turns VMX and SVM off
+ * on every CPU itself.
  */
 static int hwvirt_reboot(struct notifier_block *nb, unsigned long code,
 			 void *unused)
 {
+	WRITE_ONCE(hwvirt_rebooting, true);
+	smp_mb();	/* the flag before the IPIs: see vcpu_enter_guest() */
 	on_each_cpu(hwvirt_disable_this_cpu, NULL, 1);
 	return NOTIFY_OK;
 }

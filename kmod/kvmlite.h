@@ -13,6 +13,7 @@ extern struct hv_caps hv_caps;
 extern const struct file_operations kvmlite_dev_fops;
 
 /* hwvirt.c: virtualization on while VMs exist */
+extern bool hwvirt_rebooting;
 int hwvirt_get(void);
 void hwvirt_put(void);
 int hwvirt_init(void);

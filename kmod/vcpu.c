@@ -299,7 +299,8 @@ static bool vcpu_enter_guest(struct vcpu *vcpu)
 	 * a flusher that sees IN_GUEST_MODE interrupts the right CPU.
 	 */
 	smp_store_mb(vcpu->mode, IN_GUEST_MODE);
-	if (!need_resched() && !signal_pending(current)) {
+	if (!need_resched() && !signal_pending(current) &&
+	    !READ_ONCE(hwvirt_rebooting)) {
 		hv->vcpu_run(vcpu);
 		entered = true;
 	}
@@ -330,8 +331,13 @@ static long vcpu_run(struct vcpu *vcpu)
 			break;
 		}
 		cond_resched();
-		if (!vcpu_enter_guest(vcpu))
+		if (!vcpu_enter_guest(vcpu)) {
+			if (READ_ONCE(hwvirt_rebooting)) {
+				r = -EIO;	/* the host is going down */
+				break;
+			}
 			continue;
+		}
 		r = vcpu_handle_exit(vcpu);
 		if (r <= 0)
 			break;
