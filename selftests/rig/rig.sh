@@ -170,6 +170,9 @@ boot_qemu()
 {
 	local log=$1 cpu=$2 accel=$3 append=$4
 
+	# Multi-threaded TCG has hung the emulated host (soft lockups on an
+	# idle CPU) under KVM's own guests: emulate the CPUs round-robin.
+	[ "$accel" = tcg ] && accel=tcg,thread=single
 	timeout "$QEMU_TIMEOUT" qemu-system-x86_64 -accel "$accel" \
 		-cpu "$cpu" -m 2048 -smp 2 -no-reboot -display none \
 		-monitor none -serial stdio -kernel "$KROOT/boot/vmlinuz-$KVER" \
