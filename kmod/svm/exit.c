@@ -5,6 +5,7 @@
  * "Instruction Intercepts" for what EXITINFO1/2 hold.
  */
 #include <linux/kernel.h>
+#include <linux/string.h>
 #include <linux/kvmlite.h>
 #include <asm/msr-index.h>
 #include <asm/trapnr.h>
@@ -73,6 +74,23 @@ static void svm_decode_dr(struct vcpu *vcpu, struct vmcb *vmcb)
 
 #define DR_EXIT(code)	[code] = { HV_EXIT_DR, 0, svm_decode_dr }
 
+/*
+ * A shutdown (triple fault) leaves the VMCB's guest state undefined
+ * (APM "Shutdown Intercept"): the vCPU is reset, as KVM does, and
+ * userspace decides whether it runs again.
+ */
+static void svm_decode_shutdown(struct vcpu *vcpu, struct vmcb *vmcb)
+{
+	struct svm_vcpu *svm = vcpu->vendor;
+
+	memset(vmcb, 0, sizeof(*vmcb));
+	memset(vcpu->gprs, 0, sizeof(vcpu->gprs));
+	svm_init_vmcb(vcpu, vmcb);
+	svm->asid_cpu = -1;	/* a fresh ASID with the fresh VMCB */
+	svm->nmi_masked = false;
+	svm->awaiting_iret = false;
+}
+
 static void svm_decode_exception(struct vcpu *vcpu, struct vmcb *vmcb)
 {
 	u8 vector = vmcb->control.exit_code - SVM_EXIT_EXCP_BASE;
@@ -118,7 +136,7 @@ static const struct svm_exit svm_exits[SVM_EXIT_NR_LEGACY] = {
 	[SVM_EXIT_INVLPGA] = { HV_EXIT_UD },
 	[SVM_EXIT_IOIO] = { HV_EXIT_IO, 0, svm_decode_io },
 	[SVM_EXIT_MSR] = { HV_EXIT_RDMSR, 2, svm_decode_msr },
-	[SVM_EXIT_SHUTDOWN] = { HV_EXIT_SHUTDOWN },
+	[SVM_EXIT_SHUTDOWN] = { HV_EXIT_SHUTDOWN, 0, svm_decode_shutdown },
 	[SVM_EXIT_VMRUN] = { HV_EXIT_UD },
 	[SVM_EXIT_VMMCALL] = { HV_EXIT_HYPERCALL, 3 },
 	[SVM_EXIT_VMLOAD] = { HV_EXIT_UD },

@@ -368,7 +368,7 @@ static void svm_enable_irq_window(struct vcpu *vcpu)
 }
 
 /* The architectural state at RESET (APM "Initial Processor State"). */
-static void svm_init_vmcb(struct vcpu *vcpu, struct vmcb *vmcb)
+void svm_init_vmcb(struct vcpu *vcpu, struct vmcb *vmcb)
 {
 	struct vmcb_control *c = &vmcb->control;
 	struct vmcb_save *s = &vmcb->save;

@@ -27,5 +27,6 @@ struct svm_vcpu {
 void svm_decode_exit(struct vcpu *vcpu, struct vmcb *vmcb);
 
 void svm_vmrun(u64 *gprs, u64 guest_vmcb_pa, u64 host_vmcb_pa);
+void svm_init_vmcb(struct vcpu *vcpu, struct vmcb *vmcb);
 
 #endif /* KVMLITE_SVM_H */
