@@ -45,7 +45,8 @@ selftests: $(SELFTESTS)
 $(BUILD)/selftests/%: selftests/x86/%.c $(SELFTEST_LIB) \
 		      $(wildcard selftests/lib/*.h) $(UAPI)
 	@mkdir -p $(@D)
-	$(CC) $(USER_CFLAGS) -o $@ $< $(SELFTEST_LIB) $(USER_LDFLAGS)
+	$(CC) $(USER_CFLAGS) -pthread -o $@ $< $(SELFTEST_LIB) \
+		$(USER_LDFLAGS)
 
 unit: $(UNIT_TESTS)
 
