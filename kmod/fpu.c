@@ -60,14 +60,19 @@ void guest_fpu_init(void)
 		host_xcr0 = read_xcr0();
 }
 
-/* A fresh area: x87 and SSE in their reset state (FCW 0x37f, MXCSR). */
+#define FCW_RESET	0x37f
+#define MXCSR_RESET	0x1f80
+
+/*
+ * A fresh area: every component in its initial state (XSTATE_BV 0), and
+ * the two values XRSTOR takes from memory even then, or that FXRSTOR
+ * always does: FCW and MXCSR at their reset values.
+ */
 void guest_fpu_reset(void *area)
 {
 	memset(area, 0, PAGE_SIZE);
-	if (!host_xcr0) {
-		*(u16 *)area = 0x37f;
-		*(u32 *)(area + 24) = 0x1f80;
-	}
+	*(u16 *)area = FCW_RESET;
+	*(u32 *)(area + 24) = MXCSR_RESET;
 }
 
 u64 guest_xcr0_allowed(void)
@@ -87,7 +92,12 @@ void guest_fpu_enter(struct vcpu *vcpu)
 		fxrstor_area(vcpu->fpu);
 		return;
 	}
-	xrstor_area(vcpu->fpu, vcpu->xcr0);
+	/*
+	 * Everything the guest may hold, not only what its XCR0 enables
+	 * now: SSE registers live whatever XCR0 says (CR4.OSFXSR is enough),
+	 * and they must be the guest's, never the host's.
+	 */
+	xrstor_area(vcpu->fpu, guest_xcr0_allowed());
 	if (vcpu->xcr0 != host_xcr0)
 		write_xcr0(vcpu->xcr0);
 }
@@ -101,7 +111,7 @@ void guest_fpu_leave(struct vcpu *vcpu)
 	}
 	if (vcpu->xcr0 != host_xcr0)
 		write_xcr0(host_xcr0);
-	xsave_area(vcpu->fpu, vcpu->xcr0);
+	xsave_area(vcpu->fpu, guest_xcr0_allowed());
 	kernel_fpu_end();
 }
 
@@ -130,7 +140,15 @@ static u64 *xstate_bv(void *area)
 long vcpu_get_fpu(struct vcpu *vcpu, struct kvm_fpu __user *argp)
 {
 	const u8 *fx = vcpu->fpu;
-	struct kvm_fpu fpu = { };
+	struct kvm_fpu fpu = { .fcw = FCW_RESET };
+	u64 bv = host_xcr0 ? *xstate_bv(vcpu->fpu) : 0x3;
+
+	/* A component XSAVE left in its initial state reads as that. */
+	if (bv & 0x2)
+		memcpy(fpu.xmm, fx + FX_XMM0, sizeof(fpu.xmm));
+	fpu.mxcsr = *(u32 *)(fx + FX_MXCSR);
+	if (!(bv & 0x1))
+		return copy_to_user(argp, &fpu, sizeof(fpu)) ? -EFAULT : 0;
 
 	memcpy(fpu.fpr, fx + FX_ST0, sizeof(fpu.fpr));
 	fpu.fcw = *(u16 *)(fx + FX_FCW);
@@ -139,8 +157,6 @@ long vcpu_get_fpu(struct vcpu *vcpu, struct kvm_fpu __user *argp)
 	fpu.last_opcode = *(u16 *)(fx + FX_FOP);
 	fpu.last_ip = *(u64 *)(fx + FX_FIP);
 	fpu.last_dp = *(u64 *)(fx + FX_FDP);
-	memcpy(fpu.xmm, fx + FX_XMM0, sizeof(fpu.xmm));
-	fpu.mxcsr = *(u32 *)(fx + FX_MXCSR);
 	return copy_to_user(argp, &fpu, sizeof(fpu)) ? -EFAULT : 0;
 }
 

@@ -188,6 +188,32 @@ static long vm_ioctl_create_vcpu(struct vm *vm, unsigned long id)
 	return vcpu_create(vm, id);
 }
 
+/*
+ * KVM needs these two addresses only for VMX without unrestricted guest,
+ * which kvmlite does not support: they are checked as KVM checks them,
+ * and otherwise unused.
+ */
+static long vm_ioctl_set_tss_addr(unsigned long addr)
+{
+	/* Three pages of TSS below 4 GiB. */
+	return addr > (unsigned int)(-3 * PAGE_SIZE) ? -EINVAL : 0;
+}
+
+static long vm_ioctl_set_identity_map_addr(struct vm *vm, void __user *argp)
+{
+	u64 addr;
+	long r = 0;
+
+	if (copy_from_user(&addr, argp, sizeof(addr)))
+		return -EFAULT;
+	/* Only before the first vCPU, which would have used it. */
+	mutex_lock(&vm->slots_lock);
+	if (vm->nr_vcpus)
+		r = -EINVAL;
+	mutex_unlock(&vm->slots_lock);
+	return r;
+}
+
 static long vm_ioctl(struct file *filp, unsigned int ioctl, unsigned long arg)
 {
 	struct vm *vm = filp->private_data;
@@ -204,13 +230,9 @@ static long vm_ioctl(struct file *filp, unsigned int ioctl, unsigned long arg)
 	case KVM_CHECK_EXTENSION:
 		return kvmlite_check_extension(arg);
 	case KVM_SET_TSS_ADDR:
+		return vm_ioctl_set_tss_addr(arg);
 	case KVM_SET_IDENTITY_MAP_ADDR:
-		/*
-		 * KVM needs these only for VMX without unrestricted guest;
-		 * kvmlite requires unrestricted guest, so accepting them is
-		 * the whole job (KVM's own answer on SVM is the same).
-		 */
-		return 0;
+		return vm_ioctl_set_identity_map_addr(vm, argp);
 	default:
 		return -ENOTTY;
 	}

@@ -471,13 +471,37 @@ static void svm_assign_asid(struct vcpu *vcpu, struct svm_cpu *sd, int cpu)
 	svm->asid_generation = sd->asid_generation;
 }
 
+/*
+ * An event whose delivery the exit interrupted is delivered again
+ * (APM "Event Injection"), except one raised by an instruction: INTn,
+ * INT3, INTO. RIP still points at that instruction, and injecting it
+ * would push RIP instead of the next one (we may not know where that is
+ * without NRIP-save): the guest executes the instruction once more.
+ */
+static u64 svm_event_to_reinject(struct vmcb *vmcb)
+{
+	u64 event = vmcb->control.exit_int_info;
+	u8 vector = event & EVTINJ_VECTOR_MASK;
+
+	if (!(event & EVTINJ_VALID))
+		return 0;
+	switch (event & EVTINJ_TYPE_MASK) {
+	case EVTINJ_TYPE_SOFT:
+		return 0;
+	case EVTINJ_TYPE_EXCEPTION:
+		if (vector == X86_TRAP_BP || vector == X86_TRAP_OF)
+			return 0;
+		break;
+	}
+	return event;
+}
+
 /* Called with IRQs off: see vcpu_enter_guest(). */
 static void svm_vcpu_run(struct vcpu *vcpu)
 {
 	struct svm_cpu *sd = this_cpu_ptr(&svm_cpu);
 	struct svm_vcpu *svm = vcpu->vendor;
 	struct vmcb *vmcb = svm->vmcb;
-	u64 event;
 
 	svm_assign_asid(vcpu, sd, smp_processor_id());
 	vmcb->save.rax = vcpu->gprs[GPR_RAX];
@@ -507,9 +531,7 @@ static void svm_vcpu_run(struct vcpu *vcpu)
 	vcpu->rip = vmcb->save.rip;
 	vcpu->rflags = vmcb->save.rflags;
 
-	/* An event whose delivery the exit interrupted is delivered again. */
-	event = vmcb->control.exit_int_info;
-	vmcb->control.event_inj = event & EVTINJ_VALID ? event : 0;
+	vmcb->control.event_inj = svm_event_to_reinject(vmcb);
 
 	svm_decode_exit(vcpu, vmcb);
 }

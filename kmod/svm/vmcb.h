@@ -60,6 +60,7 @@
 #define EVTINJ_TYPE_INTR		(0 << 8)
 #define EVTINJ_TYPE_NMI			(2 << 8)
 #define EVTINJ_TYPE_EXCEPTION		(3 << 8)
+#define EVTINJ_TYPE_SOFT		(4 << 8)	/* INTn */
 #define EVTINJ_ERROR_VALID		BIT(11)
 #define EVTINJ_VALID			BIT(31)
 
