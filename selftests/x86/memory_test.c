@@ -3,14 +3,17 @@
  * Guest memory is the process's memory, and the guest always sees what
  * the process has there now: after MADV_DONTNEED, after munmap and a new
  * mapping at the same address, after MADV_PAGEOUT, and for its own
- * writes. A second-level table that kept a stale page would show the
- * guest old data here.
+ * writes; and while it runs, when another thread replaces the mapping.
+ * A second-level table that kept a stale page would show the guest old
+ * data here.
  */
 #include <errno.h>
+#include <pthread.h>
 #include <stdint.h>
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
+#include <unistd.h>
 #include "../lib/kvm_dev.h"
 #include "../lib/tap.h"
 #include "../lib/vm.h"
@@ -23,6 +26,7 @@
 #define PORT_COMMAND	0x52	/* IN: 1 read, 2 write */
 #define CMD_READ	1
 #define CMD_WRITE	2
+#define CMD_WAIT	3	/* spin until the qword equals RBX */
 
 #ifndef MADV_PAGEOUT
 #define MADV_PAGEOUT	21
@@ -35,9 +39,16 @@
 GUEST_CODE(mem_guest, ".code64",
 	   "	movabs $" __stringify(DATA_GPA) ", %rsi\n"
 	   "1:	inb $" __stringify(PORT_COMMAND) ", %al\n"
+	   "	cmpb $" __stringify(CMD_WAIT) ", %al\n"
+	   "	je 3f\n"
 	   "	cmpb $" __stringify(CMD_READ) ", %al\n"
 	   "	jne 2f\n"
 	   "	movq (%rsi), %rax\n"
+	   "	outl %eax, $" __stringify(PORT_READ) "\n"
+	   "	jmp 1b\n"
+	   "3:	movq (%rsi), %rax\n"
+	   "	cmpq %rax, %rbx\n"
+	   "	jne 3b\n"
 	   "	outl %eax, $" __stringify(PORT_READ) "\n"
 	   "	jmp 1b\n"
 	   "2:	movq %rbx, (%rsi)\n"
@@ -101,6 +112,39 @@ static bool guest_writes(struct guest *g, uint64_t val)
 	return false;
 }
 
+static void *remap_later(void *unused)
+{
+	(void)unused;
+	usleep(200000);
+	if (!map_data(data))
+		data[0] = 0x8888;
+	return NULL;
+}
+
+/*
+ * The guest spins on its memory while another thread replaces the
+ * mapping under it: the MMU notifier must take the old page away from
+ * the running guest, or it spins on it until the run times out.
+ */
+static bool replaced_while_running(struct guest *g)
+{
+	struct kvm_regs regs;
+	pthread_t thread;
+	bool ok;
+
+	if (vcpu_get_regs(&g->vcpu, &regs))
+		return false;
+	regs.rbx = 0x8888;
+	data[0] = 0x7777;
+	if (vcpu_set_regs(&g->vcpu, &regs) || !command(g, CMD_WAIT) ||
+	    pthread_create(&thread, NULL, remap_later, NULL))
+		return false;
+	ok = vcpu_run(&g->vcpu) &&
+	     vcpu_check_io(&g->vcpu, KVM_EXIT_IO_OUT, PORT_READ, 4, 1);
+	pthread_join(thread, NULL);
+	return ok;
+}
+
 int main(int argc, char **argv)
 {
 	struct kvm_dev dev;
@@ -110,7 +154,7 @@ int main(int argc, char **argv)
 
 	kvm_dev_open(&dev, argc, argv);
 	vm_skip_unless_supported(&dev);
-	tap_plan(6);
+	tap_plan(7);
 
 	ok = !guest_create(&g, &dev, VCPU_MODE_LONG, mem_guest_start,
 			   mem_guest_end) && !map_data(NULL) &&
@@ -142,6 +186,9 @@ int main(int argc, char **argv)
 		ok = !r && guest_reads(&g, 0x6666) && guest_writes(&g, 0x7777);
 		tap_result(ok, "after MADV_PAGEOUT the data is still there");
 	}
+
+	tap_result(replaced_while_running(&g),
+		   "a mapping replaced while the guest spins on it reaches it");
 
 	/* As KVM: memory gone from under a slot makes KVM_RUN fail. */
 	r = munmap(data, DATA_SIZE) || !command(&g, CMD_READ) ? 0 :
