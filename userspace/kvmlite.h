@@ -5,5 +5,6 @@
 #define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
 
 int cmd_info(int argc, char **argv);
+int cmd_stat(int argc, char **argv);
 
 #endif /* KVMLITE_USERSPACE_H */
