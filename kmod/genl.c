@@ -79,15 +79,15 @@ static int vm_fill(struct sk_buff *skb, struct vm *vm,
 {
 	/* A statistic: the count may be a fault behind, never torn. */
 	u64 mapped = READ_ONCE(vm->s2.mapped_pages);
+	/* Pairs with the release in vcpu_create(). */
+	u32 nr_vcpus = smp_load_acquire(&vm->nr_vcpus);
 
 	if (nla_put_u32(skb, KVMLITE_A_VM_ID, vm->id) ||
 	    nla_put_u32(skb, KVMLITE_A_VM_PID, vm->pid) ||
 	    nla_put_string(skb, KVMLITE_A_VM_COMM, vm->comm) ||
 	    nla_put_u32(skb, KVMLITE_A_VM_UID,
 			from_kuid_munged(ns, vm->uid)) ||
-	    /* Pairs with the release in vcpu_create(). */
-	    nla_put_u32(skb, KVMLITE_A_VM_NR_VCPUS,
-			smp_load_acquire(&vm->nr_vcpus)) ||
+	    nla_put_u32(skb, KVMLITE_A_VM_NR_VCPUS, nr_vcpus) ||
 	    nla_put_u32(skb, KVMLITE_A_VM_NR_MEMSLOTS, vm_nr_memslots(vm)) ||
 	    nla_put_u64_64bit(skb, KVMLITE_A_VM_S2_MAPPED_BYTES,
 			      mapped * PAGE_SIZE, KVMLITE_A_PAD) ||
