@@ -6,5 +6,9 @@
 
 int cmd_info(int argc, char **argv);
 int cmd_stat(int argc, char **argv);
+int cmd_events(int argc, char **argv);
+
+/* A string as a JSON string literal, on stdout. */
+void json_string(const char *str);
 
 #endif /* KVMLITE_USERSPACE_H */

@@ -204,6 +204,23 @@ static int snapshot_take(struct stat_ctx *ctx, uint32_t vm_id,
 	return 0;
 }
 
+/* comm is the process's to choose: escape what JSON cannot carry. */
+void json_string(const char *str)
+{
+	putchar('"');
+	for (; *str; str++) {
+		unsigned char c = *str;
+
+		if (c == '"' || c == '\\')
+			printf("\\%c", c);
+		else if (c < 0x20 || c >= 0x7f)
+			printf("\\u%04x", c);
+		else
+			putchar(c);
+	}
+	putchar('"');
+}
+
 static void print_json(const struct snapshot *snap)
 {
 	unsigned int i, j, r;
@@ -212,20 +229,10 @@ static void print_json(const struct snapshot *snap)
 	for (i = 0; i < snap->nr_vms; i++) {
 		const struct vm_row *vm = &snap->vms[i];
 
-		printf("%s\n {\"id\": %u, \"pid\": %u, \"comm\": \"", i ? "," : "",
+		printf("%s\n {\"id\": %u, \"pid\": %u, \"comm\": ", i ? "," : "",
 		       vm->id, vm->pid);
-		/* comm is the process's to choose: escape it. */
-		for (j = 0; vm->comm[j]; j++) {
-			unsigned char c = vm->comm[j];
-
-			if (c == '"' || c == '\\')
-				printf("\\%c", c);
-			else if (c < 0x20 || c >= 0x7f)
-				printf("\\u%04x", c);
-			else
-				putchar(c);
-		}
-		printf("\", \"uid\": %u, \"nr_vcpus\": %u, \"nr_memslots\": %u, "
+		json_string(vm->comm);
+		printf(", \"uid\": %u, \"nr_vcpus\": %u, \"nr_memslots\": %u, "
 		       "\"s2_mapped_bytes\": %" PRIu64 ", \"created_ns\": %" PRIu64
 		       ", \"vcpus\": [",
 		       vm->uid, vm->nr_vcpus, vm->nr_memslots, vm->mapped_bytes,
