@@ -27,6 +27,10 @@
 #define NOBODY		65534
 #define KVMLITE_BIN	"/usr/bin/kvmlite"
 
+/* With an empty IDT, #UD becomes #GP, #DF and a triple fault. */
+GUEST_CODE(shutdown_guest, ".code32",
+	   "	ud2\n");
+
 /* Exactly NR_OUTS port writes, then HLT. */
 GUEST_CODE(outs_guest, ".code32",
 	   "	mov $" __stringify(NR_OUTS) ", %ecx\n"
@@ -220,6 +224,98 @@ static void check_vm_list(const struct kvm_dev *dev)
 	tap_result(ok, "after close, GET_VM lists none of them");
 }
 
+#define MAX_EVENTS	8
+
+struct events {
+	__u32 vm_id;		/* 0 until VM_CREATED names it */
+	unsigned int nr;
+	__u8 cmd[MAX_EVENTS];
+	__u32 kvm_reason;	/* of the VCPU_EXIT event */
+};
+
+/* The events of the first VM created after we started listening. */
+static int record_event(struct nl_msg *msg, void *arg)
+{
+	struct genlmsghdr *gnlh = genlmsg_hdr(nlmsg_hdr(msg));
+	struct nlattr *a[KVMLITE_A_MAX + 1];
+	struct events *ev = arg;
+	__u32 id;
+
+	if (genlmsg_parse(nlmsg_hdr(msg), 0, a, KVMLITE_A_MAX, NULL) ||
+	    !a[KVMLITE_A_VM_ID])
+		return NL_SKIP;
+	id = nla_get_u32(a[KVMLITE_A_VM_ID]);
+	if (!ev->vm_id && gnlh->cmd == KVMLITE_CMD_VM_CREATED)
+		ev->vm_id = id;
+	if (id != ev->vm_id || ev->nr == MAX_EVENTS)
+		return NL_SKIP;
+	ev->cmd[ev->nr++] = gnlh->cmd;
+	if (a[KVMLITE_A_EXIT_KVM_REASON])
+		ev->kvm_reason = nla_get_u32(a[KVMLITE_A_EXIT_KVM_REASON]);
+	return NL_OK;
+}
+
+static bool events_in_order(const struct events *ev)
+{
+	static const __u8 want[] = {
+		KVMLITE_CMD_VM_CREATED, KVMLITE_CMD_VCPU_CREATED,
+		KVMLITE_CMD_VCPU_EXIT, KVMLITE_CMD_VM_DESTROYED,
+	};
+	unsigned int i;
+
+	if (ev->nr == ARRAY_SIZE(want) &&
+	    !memcmp(ev->cmd, want, sizeof(want)) &&
+	    ev->kvm_reason == KVM_EXIT_SHUTDOWN)
+		return true;
+	tap_diag("%u events for VM %u, exit reason %u:", ev->nr, ev->vm_id,
+		 ev->kvm_reason);
+	for (i = 0; i < ev->nr; i++)
+		tap_diag("  command %u", ev->cmd[i]);
+	return false;
+}
+
+/* A guest that triple-faults, watched from the "events" group. */
+static void check_events(const struct kvm_dev *dev)
+{
+	struct events ev = { 0 };
+	struct nl_sock *listener;
+	struct kvm_sregs sregs;
+	struct guest g;
+	int grp, err;
+	bool ok;
+
+	listener = nl_socket_alloc();
+	ok = listener && !genl_connect(listener);
+	grp = ok ? genl_ctrl_resolve_grp(listener, KVMLITE_GENL_NAME,
+					 KVMLITE_GENL_MCGRP_EVENTS) : -1;
+	ok = grp >= 0 && !nl_socket_add_membership(listener, grp) &&
+	     !nl_socket_set_nonblocking(listener);
+	if (!ok) {
+		tap_result(false, "join the \"%s\" group",
+			   KVMLITE_GENL_MCGRP_EVENTS);
+		nl_socket_free(listener);
+		return;
+	}
+	nl_socket_disable_seq_check(listener);
+	nl_socket_modify_cb(listener, NL_CB_VALID, NL_CB_CUSTOM, record_event,
+			    &ev);
+
+	ok = !guest_create(&g, dev, VCPU_MODE_PROT32, shutdown_guest_start,
+			   shutdown_guest_end) &&
+	     !vcpu_get_sregs(&g.vcpu, &sregs);
+	sregs.idt.limit = 0;
+	ok = ok && !vcpu_set_sregs(&g.vcpu, &sregs) &&
+	     vcpu_run_expect(&g.vcpu, KVM_EXIT_SHUTDOWN);
+	guest_destroy(&g);
+	/* Multicast is delivered as it is sent: all of it is queued now. */
+	do
+		err = nl_recvmsgs_default(listener);
+	while (err >= 0);
+	ok = ok && err == -NLE_AGAIN && events_in_order(&ev);
+	tap_result(ok, "events: VM created, vCPU created, SHUTDOWN, VM destroyed");
+	nl_socket_free(listener);
+}
+
 static const struct {
 	const char *what;
 	__u8 cmd;
@@ -246,6 +342,7 @@ int main(int argc, char **argv)
 	struct guest g;
 	struct found f;
 	unsigned int i;
+	__u32 vm_id;
 	int err;
 	bool ok;
 
@@ -253,7 +350,7 @@ int main(int argc, char **argv)
 	if (!dev.is_kvmlite)
 		tap_skip_all("the kvmlite netlink family is kvmlite's alone");
 	vm_skip_unless_supported(&dev);
-	tap_plan(6 + ARRAY_SIZE(bad_requests));
+	tap_plan(7 + ARRAY_SIZE(bad_requests));
 	owner = getpid();
 
 	sk = nl_socket_alloc();
@@ -268,12 +365,13 @@ int main(int argc, char **argv)
 			   outs_guest_end) && run_outs(&g);
 	ok = ok && !dump(KVMLITE_CMD_GET_VM, 0, 0, 0, count_vm, &f) &&
 	     f.nr_vms == 1;
-	ok = ok && !dump(KVMLITE_CMD_GET_VCPU, KVMLITE_A_VM_ID, 4, f.vm_id,
+	vm_id = f.vm_id;
+	ok = ok && !dump(KVMLITE_CMD_GET_VCPU, KVMLITE_A_VM_ID, 4, vm_id,
 			 read_vcpu, &f) && check_counters(&f);
 	tap_result(ok, "%u port writes: %u I/O exits, %u to userspace",
 		   NR_OUTS, NR_OUTS, NR_OUTS + 1);
-	check_stat_json(f.vm_id);
-	check_other_uid(f.vm_id);
+	check_stat_json(vm_id);
+	check_other_uid(vm_id);
 
 	for (i = 0; i < ARRAY_SIZE(bad_requests); i++) {
 		/* A VM id no VM has had: ids count up from 1. */
@@ -288,6 +386,7 @@ int main(int argc, char **argv)
 	}
 	guest_destroy(&g);
 
+	check_events(&dev);
 	check_vm_list(&dev);
 	nl_socket_free(sk);
 	return tap_finish();
