@@ -159,6 +159,12 @@ static void check_stat_json(__u32 vm_id)
 		io_seen |= vm_seen && strstr(line, want_io);
 	}
 	status = pclose(out);
+	/* The table too, for whoever reads the log. */
+	out = popen(KVMLITE_BIN " stat --once", "r");
+	while (out && fgets(line, sizeof(line), out))
+		tap_diag("%.*s", (int)strcspn(line, "\n"), line);
+	if (out)
+		pclose(out);
 	if (!vm_seen || !io_seen || status)
 		tap_diag("VM seen %d, its %d I/O exits seen %d, status %#x",
 			 vm_seen, NR_OUTS, io_seen, status);
