@@ -327,7 +327,7 @@ static void print_table(const struct snapshot *snap)
 {
 	unsigned int i, j, r;
 
-	printf("%-6s %-6s %-16s %7s %6s %10s %12s %14s %-10s\n", "VM",
+	printf("%-6s %-6s %-16s %7s %6s %10s %12s %14s %s\n", "VM",
 	       "VCPU", "COMM/PID", "HOSTCPU", "SLOTS", "MAPPED_KB",
 	       "EXITS/S", "EXITS", "TOP");
 	for (i = 0; i < snap->nr_vms; i++) {
@@ -342,14 +342,14 @@ static void print_table(const struct snapshot *snap)
 			}
 		snprintf(who, sizeof(who), "%s/%u", vm->comm, vm->pid);
 		printf("%-6u %-6s %-16s %7s %6u %10" PRIu64 " %12.0f %14"
-		       PRIu64 " %-10s\n", vm->id, "-", who, "-",
+		       PRIu64 " %s\n", vm->id, "-", who, "-",
 		       vm->nr_memslots, vm->mapped_bytes >> 10, vm->rate,
 		       total, top_reason(all));
 		for (j = 0; j < vm->nr_rows; j++) {
 			const struct vcpu_row *v = &vm->vcpus[j];
 
 			printf("%-6s %-6u %-16s %7d %6s %10s %12.0f %14"
-			       PRIu64 " %-10s\n", "", v->id, "", v->host_cpu,
+			       PRIu64 " %s\n", "", v->id, "", v->host_cpu,
 			       "", "", v->rate, v->total,
 			       top_reason(v->exits));
 		}
