@@ -11,7 +11,14 @@ CC ?= gcc
 USER_CFLAGS := -O2 -g -Wall -Wextra -Wno-missing-field-initializers \
 	       -Wformat=2 -Wshadow -Wstrict-prototypes -Iuapi $(EXTRA_CFLAGS)
 # Static: the same binaries run in the emulated hosts' busybox initramfs.
-USER_LDFLAGS := -static
+# libnl-3 and libnl-genl-3 speak the netlink family (kvmlite stat, tests).
+LIBNL := libnl-genl-3.0
+USER_CFLAGS += $(shell pkg-config --cflags $(LIBNL))
+# libnl's address helpers name glibc's NSS functions, which a static link
+# warns about; kvmlite never calls them (no name lookups), so the linker's
+# warnings are off.
+USER_LDFLAGS := -static -Wl,--no-warnings
+USER_LDLIBS := $(shell pkg-config --static --libs $(LIBNL))
 
 UAPI := uapi/linux/kvmlite.h
 USERSPACE_SRCS := $(wildcard userspace/*.c)
@@ -38,7 +45,8 @@ userspace: $(BUILD)/kvmlite
 
 $(BUILD)/kvmlite: $(USERSPACE_SRCS) $(wildcard userspace/*.h) $(UAPI)
 	@mkdir -p $(@D)
-	$(CC) $(USER_CFLAGS) -o $@ $(USERSPACE_SRCS) $(USER_LDFLAGS)
+	$(CC) $(USER_CFLAGS) -o $@ $(USERSPACE_SRCS) $(USER_LDFLAGS) \
+		$(USER_LDLIBS)
 
 selftests: $(SELFTESTS)
 
@@ -46,7 +54,7 @@ $(BUILD)/selftests/%: selftests/x86/%.c $(SELFTEST_LIB) \
 		      $(wildcard selftests/lib/*.h) $(UAPI)
 	@mkdir -p $(@D)
 	$(CC) $(USER_CFLAGS) -pthread -o $@ $< $(SELFTEST_LIB) \
-		$(USER_LDFLAGS)
+		$(USER_LDFLAGS) $(USER_LDLIBS)
 
 unit: $(UNIT_TESTS)
 

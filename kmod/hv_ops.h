@@ -64,7 +64,7 @@ struct hv_ops {
 	/*
 	 * External interrupts: can the guest take one now (IF set, no
 	 * interrupt shadow, no event in flight)? Inject one; or make the
-	 * guest exit (HV_EXIT_IRQ_WINDOW) as soon as it could take one.
+	 * guest exit (KVMLITE_EXIT_IRQ_WINDOW) as soon as it could take one.
 	 */
 	bool (*interrupt_allowed)(struct vcpu *vcpu);
 	/*

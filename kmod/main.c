@@ -18,6 +18,7 @@
 #include <linux/kvmlite.h>
 #include "fpu.h"
 #include "kvmlite.h"
+#include "vm.h"
 
 const struct hv_ops *hv;
 struct hv_caps hv_caps;
@@ -116,17 +117,26 @@ static int __init kvmlite_init(void)
 	if (err)
 		goto err_teardown;
 
+	/* Before the device: no VM may exist without its family. */
+	err = kvmlite_genl_init();
+	if (err) {
+		pr_err("cannot register the %s netlink family: error %d\n",
+		       KVMLITE_GENL_NAME, err);
+		goto err_hwvirt;
+	}
 	err = misc_register(&kvmlite_miscdev);
 	if (err) {
 		pr_err("cannot register /dev/%s: error %d\n",
 		       KVMLITE_DEVICE_NAME, err);
-		goto err_hwvirt;
+		goto err_genl;
 	}
 
 	pr_info("%s: ready, %u guest address-space IDs, features %#llx\n",
 		hv->name, hv_caps.nr_asids, hv_caps.features);
 	return 0;
 
+err_genl:
+	kvmlite_genl_exit();
 err_hwvirt:
 	hwvirt_exit();
 err_teardown:
@@ -138,6 +148,7 @@ err_teardown:
 static void __exit kvmlite_exit(void)
 {
 	misc_deregister(&kvmlite_miscdev);
+	kvmlite_genl_exit();
 	hwvirt_exit();
 	if (hv->teardown)
 		hv->teardown();

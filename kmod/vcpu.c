@@ -212,61 +212,61 @@ static int exit_unknown(struct vcpu *vcpu)
 	return 0;
 }
 
-static int (*const exit_handlers[HV_EXIT_NR])(struct vcpu *vcpu) = {
-	[HV_EXIT_NONE] = exit_resume,
-	[HV_EXIT_IRQ_WINDOW] = exit_resume,	/* see vcpu_irq_window_exit() */
-	[HV_EXIT_EXTINT] = exit_resume,
-	[HV_EXIT_NMI] = exit_resume,
-	[HV_EXIT_IO] = vcpu_pio_exit,
-	[HV_EXIT_S2_FAULT] = exit_s2_fault,
-	[HV_EXIT_CPUID] = exit_cpuid,
-	[HV_EXIT_RDMSR] = vcpu_emulate_rdmsr,
-	[HV_EXIT_WRMSR] = vcpu_emulate_wrmsr,
-	[HV_EXIT_HLT] = exit_hlt,
-	[HV_EXIT_XSETBV] = exit_xsetbv,
-	[HV_EXIT_RDTSCP] = exit_rdtscp,
-	[HV_EXIT_HYPERCALL] = exit_hypercall,
-	[HV_EXIT_PAUSE] = exit_skip,
-	[HV_EXIT_INVD] = exit_skip,
-	[HV_EXIT_SHUTDOWN] = exit_shutdown,
-	[HV_EXIT_FAIL_ENTRY] = exit_fail_entry,
-	[HV_EXIT_UD] = exit_ud,
-	[HV_EXIT_GP] = exit_gp,
-	[HV_EXIT_DR] = vcpu_emulate_mov_dr,
-	[HV_EXIT_EXCEPTION] = exit_exception,
-	[HV_EXIT_UNKNOWN] = exit_unknown,
+static int (*const exit_handlers[KVMLITE_EXIT_NR])(struct vcpu *vcpu) = {
+	[KVMLITE_EXIT_NONE] = exit_resume,
+	[KVMLITE_EXIT_IRQ_WINDOW] = exit_resume,	/* see vcpu_irq_window_exit() */
+	[KVMLITE_EXIT_EXTINT] = exit_resume,
+	[KVMLITE_EXIT_NMI] = exit_resume,
+	[KVMLITE_EXIT_IO] = vcpu_pio_exit,
+	[KVMLITE_EXIT_S2_FAULT] = exit_s2_fault,
+	[KVMLITE_EXIT_CPUID] = exit_cpuid,
+	[KVMLITE_EXIT_RDMSR] = vcpu_emulate_rdmsr,
+	[KVMLITE_EXIT_WRMSR] = vcpu_emulate_wrmsr,
+	[KVMLITE_EXIT_HLT] = exit_hlt,
+	[KVMLITE_EXIT_XSETBV] = exit_xsetbv,
+	[KVMLITE_EXIT_RDTSCP] = exit_rdtscp,
+	[KVMLITE_EXIT_HYPERCALL] = exit_hypercall,
+	[KVMLITE_EXIT_PAUSE] = exit_skip,
+	[KVMLITE_EXIT_INVD] = exit_skip,
+	[KVMLITE_EXIT_SHUTDOWN] = exit_shutdown,
+	[KVMLITE_EXIT_FAIL_ENTRY] = exit_fail_entry,
+	[KVMLITE_EXIT_UD] = exit_ud,
+	[KVMLITE_EXIT_GP] = exit_gp,
+	[KVMLITE_EXIT_DR] = vcpu_emulate_mov_dr,
+	[KVMLITE_EXIT_EXCEPTION] = exit_exception,
+	[KVMLITE_EXIT_UNKNOWN] = exit_unknown,
 };
 
-static const char *const exit_names[HV_EXIT_NR] = {
-	[HV_EXIT_NONE] = "none",
-	[HV_EXIT_EXTINT] = "extint",
-	[HV_EXIT_NMI] = "nmi",
-	[HV_EXIT_IO] = "io",
-	[HV_EXIT_S2_FAULT] = "s2_fault",
-	[HV_EXIT_CPUID] = "cpuid",
-	[HV_EXIT_RDMSR] = "rdmsr",
-	[HV_EXIT_WRMSR] = "wrmsr",
-	[HV_EXIT_HLT] = "hlt",
-	[HV_EXIT_XSETBV] = "xsetbv",
-	[HV_EXIT_RDTSC] = "rdtsc",
-	[HV_EXIT_RDTSCP] = "rdtscp",
-	[HV_EXIT_HYPERCALL] = "hypercall",
-	[HV_EXIT_PAUSE] = "pause",
-	[HV_EXIT_INVD] = "invd",
-	[HV_EXIT_IRQ_WINDOW] = "irq_window",
-	[HV_EXIT_NMI_WINDOW] = "nmi_window",
-	[HV_EXIT_SHUTDOWN] = "shutdown",
-	[HV_EXIT_FAIL_ENTRY] = "fail_entry",
-	[HV_EXIT_UD] = "ud",
-	[HV_EXIT_GP] = "gp",
-	[HV_EXIT_DR] = "dr",
-	[HV_EXIT_EXCEPTION] = "exception",
-	[HV_EXIT_UNKNOWN] = "unknown",
+static const char *const exit_names[KVMLITE_EXIT_NR] = {
+	[KVMLITE_EXIT_NONE] = "none",
+	[KVMLITE_EXIT_EXTINT] = "extint",
+	[KVMLITE_EXIT_NMI] = "nmi",
+	[KVMLITE_EXIT_IO] = "io",
+	[KVMLITE_EXIT_S2_FAULT] = "s2_fault",
+	[KVMLITE_EXIT_CPUID] = "cpuid",
+	[KVMLITE_EXIT_RDMSR] = "rdmsr",
+	[KVMLITE_EXIT_WRMSR] = "wrmsr",
+	[KVMLITE_EXIT_HLT] = "hlt",
+	[KVMLITE_EXIT_XSETBV] = "xsetbv",
+	[KVMLITE_EXIT_RDTSC] = "rdtsc",
+	[KVMLITE_EXIT_RDTSCP] = "rdtscp",
+	[KVMLITE_EXIT_HYPERCALL] = "hypercall",
+	[KVMLITE_EXIT_PAUSE] = "pause",
+	[KVMLITE_EXIT_INVD] = "invd",
+	[KVMLITE_EXIT_IRQ_WINDOW] = "irq_window",
+	[KVMLITE_EXIT_NMI_WINDOW] = "nmi_window",
+	[KVMLITE_EXIT_SHUTDOWN] = "shutdown",
+	[KVMLITE_EXIT_FAIL_ENTRY] = "fail_entry",
+	[KVMLITE_EXIT_UD] = "ud",
+	[KVMLITE_EXIT_GP] = "gp",
+	[KVMLITE_EXIT_DR] = "dr",
+	[KVMLITE_EXIT_EXCEPTION] = "exception",
+	[KVMLITE_EXIT_UNKNOWN] = "unknown",
 };
 
-const char *hv_exit_name(enum hv_exit_reason reason)
+const char *hv_exit_name(enum kvmlite_exit_reason reason)
 {
-	return reason < HV_EXIT_NR && exit_names[reason] ?
+	return reason < KVMLITE_EXIT_NR && exit_names[reason] ?
 	       exit_names[reason] : "?";
 }
 
@@ -276,10 +276,10 @@ const char *hv_exit_name(enum hv_exit_reason reason)
  */
 static int vcpu_handle_exit(struct vcpu *vcpu)
 {
-	enum hv_exit_reason reason = vcpu->exit.reason;
+	enum kvmlite_exit_reason reason = vcpu->exit.reason;
 
-	if (reason >= HV_EXIT_NR || !exit_handlers[reason])
-		reason = HV_EXIT_UNKNOWN;
+	if (reason >= KVMLITE_EXIT_NR || !exit_handlers[reason])
+		reason = KVMLITE_EXIT_UNKNOWN;
 	vcpu->stats.exits[reason]++;
 	return exit_handlers[reason](vcpu);
 }
@@ -349,6 +349,8 @@ static long vcpu_run(struct vcpu *vcpu)
 out:
 	vcpu_post_run(vcpu);
 	vcpu->stats.userspace_exits++;
+	if (!r)
+		kvmlite_genl_vcpu_exit(vcpu);
 	return r;
 }
 
@@ -646,6 +648,7 @@ int vcpu_create(struct vm *vm, u32 id)
 	/* Publish the vCPU after it is complete (vm_flush_remote_tlbs). */
 	smp_store_release(&vm->nr_vcpus, vm->nr_vcpus + 1);
 	mutex_unlock(&vm->slots_lock);
+	kvmlite_genl_vcpu_created(vcpu);
 	return r;
 
 err_unlock:

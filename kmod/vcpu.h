@@ -37,7 +37,7 @@ enum vcpu_pending {
 };
 
 struct vcpu_stats {
-	u64 exits[HV_EXIT_NR];
+	u64 exits[KVMLITE_EXIT_NR];
 	u64 userspace_exits;
 	u64 s2_faults;
 };

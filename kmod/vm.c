@@ -24,6 +24,8 @@ static void vm_free(struct kref *ref)
 
 	unsigned int i;
 
+	/* First: monitors must not find a VM that is going away. */
+	kvmlite_genl_vm_remove(vm);
 	mmu_notifier_unregister(&vm->mmu_notifier, vm->mm);
 	for (i = 0; i < vm->nr_vcpus; i++)
 		vcpu_free(vm->vcpus[i]);
@@ -292,6 +294,7 @@ int vm_create(unsigned long type)
 	if (err)
 		goto err_vendor;
 
+	kvmlite_genl_vm_add(vm);
 	err = anon_inode_getfd("kvmlite-vm", &vm_fops, vm, O_RDWR | O_CLOEXEC);
 	if (err < 0)
 		vm_put(vm);	/* the full teardown, notifier included */

@@ -3,9 +3,12 @@
 #ifndef KVMLITE_VM_H
 #define KVMLITE_VM_H
 
+#include <linux/cred.h>
 #include <linux/kref.h>
+#include <linux/list.h>
 #include <linux/mmu_notifier.h>
 #include <linux/mutex.h>
+#include <linux/sched.h>
 #include <linux/spinlock.h>
 #include <linux/srcu.h>
 #include <linux/types.h>
@@ -46,7 +49,8 @@ struct s2_mmu {
 
 /*
  * Locking legend: [c] constant after creation, [s] slots_lock,
- * [r] vm->srcu readers / slots_lock writers, [m] s2.lock.
+ * [r] vm->srcu readers / slots_lock writers, [m] s2.lock, [g] the VM
+ * registry's lock (genl.c).
  */
 struct vm {
 	struct kref ref;		/* the VM fd and each vCPU fd */
@@ -60,6 +64,12 @@ struct vm {
 	struct mmu_notifier mmu_notifier;
 	u64 tsc_offset;			/* [c] guest TSC = host TSC + offset */
 	void *vendor;			/* [c] the backend's per-VM state */
+	struct list_head registry;	/* [g] in genl.c's list of VMs */
+	u32 id;				/* [c] the monitoring interface's */
+	pid_t pid;			/* [c] tgid of the creator */
+	kuid_t uid;			/* [c] its effective uid */
+	char comm[TASK_COMM_LEN];	/* [c] */
+	u64 created_ns;			/* [c] CLOCK_BOOTTIME */
 };
 
 void vm_get(struct vm *vm);
@@ -71,6 +81,14 @@ struct memslot *memslot_find(struct memslots *slots, u64 gfn);
 
 /* Make every vCPU flush second-level TLB entries before it runs again. */
 void vm_flush_remote_tlbs(struct vm *vm);
+
+/* genl.c: the netlink family that lists VMs and sends their events */
+int kvmlite_genl_init(void);
+void kvmlite_genl_exit(void);
+void kvmlite_genl_vm_add(struct vm *vm);
+void kvmlite_genl_vm_remove(struct vm *vm);
+void kvmlite_genl_vcpu_created(struct vcpu *vcpu);
+void kvmlite_genl_vcpu_exit(struct vcpu *vcpu);
 
 /* mmu.c */
 u64 s2_max_gfn(void);

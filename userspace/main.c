@@ -12,6 +12,8 @@ struct command {
 
 static const struct command commands[] = {
 	{ "info", "show the hypervisor behind a device", cmd_info },
+	{ "stat", "VMs, vCPUs and their exits, live", cmd_stat },
+	{ "events", "follow VM events", cmd_events },
 };
 
 static void print_usage(FILE *out)

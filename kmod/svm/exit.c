@@ -40,7 +40,7 @@ static void svm_decode_io(struct vcpu *vcpu, struct vmcb *vmcb)
 static void svm_decode_msr(struct vcpu *vcpu, struct vmcb *vmcb)
 {
 	if (vmcb->control.exit_info_1)
-		vcpu->exit.reason = HV_EXIT_WRMSR;
+		vcpu->exit.reason = KVMLITE_EXIT_WRMSR;
 }
 
 /* The window is open: withdraw the virtual interrupt that found it. */
@@ -72,7 +72,7 @@ static void svm_decode_dr(struct vcpu *vcpu, struct vmcb *vmcb)
 	vcpu->exit.dr.num = code & 7;
 }
 
-#define DR_EXIT(code)	[code] = { HV_EXIT_DR, 0, svm_decode_dr }
+#define DR_EXIT(code)	[code] = { KVMLITE_EXIT_DR, 0, svm_decode_dr }
 
 /*
  * A shutdown (triple fault) leaves the VMCB's guest state undefined
@@ -101,7 +101,7 @@ static void svm_decode_exception(struct vcpu *vcpu, struct vmcb *vmcb)
 }
 
 struct svm_exit {
-	u8 reason;		/* enum hv_exit_reason */
+	u8 reason;		/* enum kvmlite_exit_reason */
 	/*
 	 * Length of the intercepted instruction, for CPUs without NRIP-save
 	 * (QEMU TCG among them). Prefixes would make it longer; a guest that
@@ -120,36 +120,36 @@ static const struct svm_exit svm_exits[SVM_EXIT_NR_LEGACY] = {
 	DR_EXIT(SVM_EXIT_WRITE_DR0 + 2), DR_EXIT(SVM_EXIT_WRITE_DR0 + 3),
 	DR_EXIT(SVM_EXIT_WRITE_DR0 + 4), DR_EXIT(SVM_EXIT_WRITE_DR0 + 5),
 	DR_EXIT(SVM_EXIT_WRITE_DR0 + 6), DR_EXIT(SVM_EXIT_WRITE_DR0 + 7),
-	[SVM_EXIT_EXCP_BASE + X86_TRAP_DB] = { HV_EXIT_EXCEPTION, 0,
+	[SVM_EXIT_EXCP_BASE + X86_TRAP_DB] = { KVMLITE_EXIT_EXCEPTION, 0,
 					       svm_decode_exception },
-	[SVM_EXIT_EXCP_BASE + X86_TRAP_AC] = { HV_EXIT_EXCEPTION, 0,
+	[SVM_EXIT_EXCP_BASE + X86_TRAP_AC] = { KVMLITE_EXIT_EXCEPTION, 0,
 					       svm_decode_exception },
-	[SVM_EXIT_INTR] = { HV_EXIT_EXTINT },
-	[SVM_EXIT_NMI] = { HV_EXIT_NMI },
-	[SVM_EXIT_VINTR] = { HV_EXIT_IRQ_WINDOW, 0, svm_decode_vintr },
-	[SVM_EXIT_RDPMC] = { HV_EXIT_GP },
-	[SVM_EXIT_CPUID] = { HV_EXIT_CPUID, 2 },
-	[SVM_EXIT_IRET] = { HV_EXIT_NONE, 0, svm_decode_iret },
-	[SVM_EXIT_INVD] = { HV_EXIT_INVD, 2 },
-	[SVM_EXIT_PAUSE] = { HV_EXIT_PAUSE, 2 },
-	[SVM_EXIT_HLT] = { HV_EXIT_HLT, 1 },
-	[SVM_EXIT_INVLPGA] = { HV_EXIT_UD },
-	[SVM_EXIT_IOIO] = { HV_EXIT_IO, 0, svm_decode_io },
-	[SVM_EXIT_MSR] = { HV_EXIT_RDMSR, 2, svm_decode_msr },
-	[SVM_EXIT_SHUTDOWN] = { HV_EXIT_SHUTDOWN, 0, svm_decode_shutdown },
-	[SVM_EXIT_VMRUN] = { HV_EXIT_UD },
-	[SVM_EXIT_VMMCALL] = { HV_EXIT_HYPERCALL, 3 },
-	[SVM_EXIT_VMLOAD] = { HV_EXIT_UD },
-	[SVM_EXIT_VMSAVE] = { HV_EXIT_UD },
-	[SVM_EXIT_STGI] = { HV_EXIT_UD },
-	[SVM_EXIT_CLGI] = { HV_EXIT_UD },
-	[SVM_EXIT_SKINIT] = { HV_EXIT_UD },
-	[SVM_EXIT_RDTSCP] = { HV_EXIT_RDTSCP, 3 },
-	[SVM_EXIT_WBINVD] = { HV_EXIT_INVD, 2 },
-	[SVM_EXIT_MONITOR] = { HV_EXIT_UD },
-	[SVM_EXIT_MWAIT] = { HV_EXIT_UD },
-	[SVM_EXIT_XSETBV] = { HV_EXIT_XSETBV, 3 },
-	[SVM_EXIT_RDPRU] = { HV_EXIT_UD },
+	[SVM_EXIT_INTR] = { KVMLITE_EXIT_EXTINT },
+	[SVM_EXIT_NMI] = { KVMLITE_EXIT_NMI },
+	[SVM_EXIT_VINTR] = { KVMLITE_EXIT_IRQ_WINDOW, 0, svm_decode_vintr },
+	[SVM_EXIT_RDPMC] = { KVMLITE_EXIT_GP },
+	[SVM_EXIT_CPUID] = { KVMLITE_EXIT_CPUID, 2 },
+	[SVM_EXIT_IRET] = { KVMLITE_EXIT_NONE, 0, svm_decode_iret },
+	[SVM_EXIT_INVD] = { KVMLITE_EXIT_INVD, 2 },
+	[SVM_EXIT_PAUSE] = { KVMLITE_EXIT_PAUSE, 2 },
+	[SVM_EXIT_HLT] = { KVMLITE_EXIT_HLT, 1 },
+	[SVM_EXIT_INVLPGA] = { KVMLITE_EXIT_UD },
+	[SVM_EXIT_IOIO] = { KVMLITE_EXIT_IO, 0, svm_decode_io },
+	[SVM_EXIT_MSR] = { KVMLITE_EXIT_RDMSR, 2, svm_decode_msr },
+	[SVM_EXIT_SHUTDOWN] = { KVMLITE_EXIT_SHUTDOWN, 0, svm_decode_shutdown },
+	[SVM_EXIT_VMRUN] = { KVMLITE_EXIT_UD },
+	[SVM_EXIT_VMMCALL] = { KVMLITE_EXIT_HYPERCALL, 3 },
+	[SVM_EXIT_VMLOAD] = { KVMLITE_EXIT_UD },
+	[SVM_EXIT_VMSAVE] = { KVMLITE_EXIT_UD },
+	[SVM_EXIT_STGI] = { KVMLITE_EXIT_UD },
+	[SVM_EXIT_CLGI] = { KVMLITE_EXIT_UD },
+	[SVM_EXIT_SKINIT] = { KVMLITE_EXIT_UD },
+	[SVM_EXIT_RDTSCP] = { KVMLITE_EXIT_RDTSCP, 3 },
+	[SVM_EXIT_WBINVD] = { KVMLITE_EXIT_INVD, 2 },
+	[SVM_EXIT_MONITOR] = { KVMLITE_EXIT_UD },
+	[SVM_EXIT_MWAIT] = { KVMLITE_EXIT_UD },
+	[SVM_EXIT_XSETBV] = { KVMLITE_EXIT_XSETBV, 3 },
+	[SVM_EXIT_RDPRU] = { KVMLITE_EXIT_UD },
 };
 
 static void svm_decode_npf(struct vcpu *vcpu, struct vmcb *vmcb)
@@ -158,10 +158,10 @@ static void svm_decode_npf(struct vcpu *vcpu, struct vmcb *vmcb)
 
 	/* A reserved bit in our own tables is our bug: stop, don't loop. */
 	if (error & NPF_RESERVED) {
-		vcpu->exit.reason = HV_EXIT_UNKNOWN;
+		vcpu->exit.reason = KVMLITE_EXIT_UNKNOWN;
 		return;
 	}
-	vcpu->exit.reason = HV_EXIT_S2_FAULT;
+	vcpu->exit.reason = KVMLITE_EXIT_S2_FAULT;
 	vcpu->exit.s2.gpa = vmcb->control.exit_info_2;
 	vcpu->exit.s2.write = error & NPF_WRITE;
 	vcpu->exit.s2.fetch = error & NPF_FETCH;
@@ -178,13 +178,13 @@ void svm_decode_exit(struct vcpu *vcpu, struct vmcb *vmcb)
 		return;
 	}
 	if (code == SVM_EXIT_INVALID) {
-		vcpu->exit.reason = HV_EXIT_FAIL_ENTRY;
+		vcpu->exit.reason = KVMLITE_EXIT_FAIL_ENTRY;
 		return;
 	}
 	e = code < ARRAY_SIZE(svm_exits) ? &svm_exits[code] : NULL;
 	/* Zero entries are codes we never intercept. */
-	if (!e || (e->reason == HV_EXIT_NONE && !e->decode)) {
-		vcpu->exit.reason = HV_EXIT_UNKNOWN;
+	if (!e || (e->reason == KVMLITE_EXIT_NONE && !e->decode)) {
+		vcpu->exit.reason = KVMLITE_EXIT_UNKNOWN;
 		return;
 	}
 	vcpu->exit.reason = e->reason;

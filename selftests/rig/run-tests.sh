@@ -29,6 +29,9 @@ for dev in /dev/kvm /dev/kvmlite; do
 	sed 's/^/# /' /tmp/info
 done
 
+check "kvmlite stat --once --json answers with no VMs" \
+	"kvmlite stat --once --json > /tmp/stat 2>&1 && grep -q '\"vms\"' /tmp/stat"
+sed 's/^/# /' /tmp/stat
 check "kvmlite unloads after the tests" "rmmod kvmlite"
 check_dmesg_clean
 rig_end

@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0-only WITH Linux-syscall-note */
 /*
- * kvmlite's own user ABI: the device name and the few extensions it adds
- * to the KVM ioctl ABI of <linux/kvm.h>. Everything else a client uses on
- * /dev/kvmlite is KVM's, with KVM's numbers, structs and errno values.
+ * kvmlite's own user ABI: the device name, the few extensions it adds to
+ * the KVM ioctl ABI of <linux/kvm.h>, and the generic netlink family that
+ * monitors VMs. Everything else a client uses on /dev/kvmlite is KVM's,
+ * with KVM's numbers, structs and errno values.
  */
 #ifndef _UAPI_LINUX_KVMLITE_H
 #define _UAPI_LINUX_KVMLITE_H
@@ -54,5 +55,105 @@ struct kvmlite_info {
 
 /* Our ioctl numbers sit at 0xe0 and up, far above KVM's. */
 #define KVMLITE_GET_INFO	_IOR(KVMIO, 0xe0, struct kvmlite_info)
+
+/*
+ * Generic exit reasons: every exit from the guest is counted by one of
+ * these, and the netlink family below exports the counters by them. The
+ * values are ABI; new reasons are added before KVMLITE_EXIT_NR.
+ */
+enum kvmlite_exit_reason {
+	KVMLITE_EXIT_NONE,		/* handled by the vendor code */
+	KVMLITE_EXIT_EXTINT,		/* host interrupt */
+	KVMLITE_EXIT_NMI,		/* host NMI */
+	KVMLITE_EXIT_IO,		/* port I/O */
+	KVMLITE_EXIT_S2_FAULT,		/* second-level (NPT/EPT) fault */
+	KVMLITE_EXIT_CPUID,
+	KVMLITE_EXIT_RDMSR,
+	KVMLITE_EXIT_WRMSR,
+	KVMLITE_EXIT_HLT,
+	KVMLITE_EXIT_XSETBV,
+	KVMLITE_EXIT_RDTSC,
+	KVMLITE_EXIT_RDTSCP,
+	KVMLITE_EXIT_HYPERCALL,
+	KVMLITE_EXIT_PAUSE,
+	KVMLITE_EXIT_INVD,		/* INVD and WBINVD */
+	KVMLITE_EXIT_IRQ_WINDOW,
+	KVMLITE_EXIT_NMI_WINDOW,
+	KVMLITE_EXIT_SHUTDOWN,		/* triple fault */
+	KVMLITE_EXIT_FAIL_ENTRY,	/* the hardware refused the guest state */
+	KVMLITE_EXIT_UD,		/* an instruction the guest may not use */
+	KVMLITE_EXIT_GP,		/* one it may not use here: #GP(0) */
+	KVMLITE_EXIT_DR,		/* MOV to or from a debug register */
+	KVMLITE_EXIT_EXCEPTION,		/* an intercepted exception (#AC, #DB) */
+	KVMLITE_EXIT_UNKNOWN,		/* one we do not handle: internal error */
+	KVMLITE_EXIT_NR
+};
+
+/*
+ * Monitoring over generic netlink: family KVMLITE_GENL_NAME, in the
+ * initial network namespace.
+ *
+ * KVMLITE_CMD_GET_VM (dump only) answers one message per VM with the
+ * KVMLITE_A_VM_* attributes; KVMLITE_A_VM_ID in the request limits it to
+ * that VM. KVMLITE_CMD_GET_VCPU (dump only) needs KVMLITE_A_VM_ID and
+ * answers one message per vCPU of that VM: KVMLITE_A_VM_ID and the
+ * KVMLITE_A_VCPU_* attributes. Requests carry no other attribute: an
+ * unknown attribute, one of the wrong type or size, or a missing required
+ * one fails the request with EINVAL and an extended-ACK message.
+ *
+ * Access: a caller with CAP_SYS_ADMIN sees every VM; any other caller
+ * sees only the VMs created by a process of its own effective uid. The
+ * multicast group KVMLITE_GENL_MCGRP_EVENTS is for CAP_SYS_ADMIN only.
+ *
+ * Counters are read while vCPUs run: each is exact on its own, a set of
+ * them is not one snapshot.
+ */
+#define KVMLITE_GENL_NAME		"kvmlite"
+#define KVMLITE_GENL_VERSION		1
+#define KVMLITE_GENL_MCGRP_EVENTS	"events"
+
+enum kvmlite_genl_cmd {
+	KVMLITE_CMD_UNSPEC,
+	KVMLITE_CMD_GET_VM,
+	KVMLITE_CMD_GET_VCPU,
+	/* Events, multicast to KVMLITE_GENL_MCGRP_EVENTS: */
+	KVMLITE_CMD_VM_CREATED,		/* the KVMLITE_A_VM_* of GET_VM */
+	KVMLITE_CMD_VM_DESTROYED,	/* KVMLITE_A_VM_ID */
+	KVMLITE_CMD_VCPU_CREATED,	/* KVMLITE_A_VM_ID, KVMLITE_A_VCPU_ID */
+	/*
+	 * KVM_RUN returned KVM_EXIT_SHUTDOWN, KVM_EXIT_FAIL_ENTRY or
+	 * KVM_EXIT_INTERNAL_ERROR: KVMLITE_A_VM_ID, KVMLITE_A_VCPU_ID,
+	 * KVMLITE_A_EXIT_KVM_REASON and KVMLITE_A_EXIT_HW_REASON.
+	 */
+	KVMLITE_CMD_VCPU_EXIT,
+	__KVMLITE_CMD_MAX,
+	KVMLITE_CMD_MAX = __KVMLITE_CMD_MAX - 1
+};
+
+enum kvmlite_genl_attr {
+	KVMLITE_A_UNSPEC,
+	KVMLITE_A_PAD,			/* aligns the u64 attributes */
+	KVMLITE_A_VM_ID,		/* u32, unique while the module is loaded */
+	KVMLITE_A_VM_PID,		/* u32, tgid of the creating process */
+	KVMLITE_A_VM_COMM,		/* string, its comm at creation */
+	KVMLITE_A_VM_UID,		/* u32, its effective uid */
+	KVMLITE_A_VM_NR_VCPUS,		/* u32 */
+	KVMLITE_A_VM_NR_MEMSLOTS,	/* u32 */
+	KVMLITE_A_VM_S2_MAPPED_BYTES,	/* u64, mapped in second-level tables */
+	KVMLITE_A_VM_CREATED_NS,	/* u64, CLOCK_BOOTTIME at creation */
+	KVMLITE_A_VCPU_ID,		/* u32 */
+	/*
+	 * Nested: one u64 per generic exit reason, the attribute type being
+	 * enum kvmlite_exit_reason plus one (type 0 is reserved).
+	 */
+	KVMLITE_A_VCPU_EXITS,
+	KVMLITE_A_VCPU_USERSPACE_EXITS,	/* u64, KVM_RUN returns */
+	KVMLITE_A_VCPU_S2_FAULTS,	/* u64, second-level faults handled */
+	KVMLITE_A_VCPU_HOST_CPU,	/* u32, last run on; absent: never ran */
+	KVMLITE_A_EXIT_KVM_REASON,	/* u32, kvm_run's KVM_EXIT_* */
+	KVMLITE_A_EXIT_HW_REASON,	/* u64, the vendor's exit code */
+	__KVMLITE_A_MAX,
+	KVMLITE_A_MAX = __KVMLITE_A_MAX - 1
+};
 
 #endif /* _UAPI_LINUX_KVMLITE_H */
