@@ -1,8 +1,9 @@
 # SPDX-License-Identifier: GPL-2.0-only
 #
-# kvmlite: `make` builds the module against KDIR, the kvmlite program and
-# the selftests. `make check` runs everything in emulated hosts (see
-# selftests/rig/rig.sh); `make demo` shows kvmlite in one.
+# kvmlite: `make` builds the module against KDIR, the kvmlite program,
+# the selftests and the benchmark client. `make check` runs everything in
+# emulated hosts (see selftests/rig/rig.sh); `make demo` shows kvmlite in
+# one.
 
 KDIR ?= /lib/modules/$(shell uname -r)/build
 BUILD := build
@@ -18,15 +19,16 @@ USERSPACE_SRCS := $(wildcard userspace/*.c)
 SELFTEST_LIB := $(wildcard selftests/lib/*.c)
 SELFTESTS := $(patsubst selftests/x86/%.c,$(BUILD)/selftests/%, \
 	     $(wildcard selftests/x86/*_test.c))
+BENCH := $(BUILD)/bench/bench
 UNIT_TESTS := $(patsubst selftests/unit/%.c,$(BUILD)/unit/%, \
 	      $(wildcard selftests/unit/*_test.c))
 # Pure kernel logic the unit tests compile on the host.
 UNIT_KMOD_SRCS := kmod/vmx/caps.c kmod/svm/caps.c kmod/emulate.c
 
-.PHONY: all module userspace selftests unit check check-unit check-svm \
-	check-vmx demo install clean
+.PHONY: all module userspace selftests bench-client unit check check-unit \
+	check-svm check-vmx demo install clean
 
-all: module userspace selftests
+all: module userspace selftests bench-client
 
 module:
 	@test -d $(KDIR) || { echo "no kernel build tree at KDIR=$(KDIR):" \
@@ -44,6 +46,14 @@ selftests: $(SELFTESTS)
 
 $(BUILD)/selftests/%: selftests/x86/%.c $(SELFTEST_LIB) \
 		      $(wildcard selftests/lib/*.h) $(UAPI)
+	@mkdir -p $(@D)
+	$(CC) $(USER_CFLAGS) -o $@ $< $(SELFTEST_LIB) $(USER_LDFLAGS)
+
+# The benchmark client (selftests/bench/bench.c), built like a selftest.
+bench-client: $(BENCH)
+
+$(BENCH): selftests/bench/bench.c $(SELFTEST_LIB) \
+	  $(wildcard selftests/lib/*.h) $(UAPI)
 	@mkdir -p $(@D)
 	$(CC) $(USER_CFLAGS) -o $@ $< $(SELFTEST_LIB) $(USER_LDFLAGS)
 
