@@ -106,7 +106,7 @@ build()
 }
 
 # The L1 initramfs: busybox, kvmlite.ko, Debian's KVM modules with their
-# dependencies, the selftests and the rig's scripts.
+# dependencies, the selftests, the benchmark client and the rig's scripts.
 make_initramfs()
 {
 	local stage=$BUILD/l1-root mods=$BUILD/l1-root/lib/modules/$KVER
@@ -118,8 +118,9 @@ make_initramfs()
 	cp /bin/busybox "$stage/bin/busybox"
 	cp "$RIG/l1-init.sh" "$stage/init"
 	cp "$RIG"/{l1-lib.sh,run-tests.sh,module_test.sh,refuse.sh,demo.sh} \
-		"$RIG"/tap-merge.awk "$stage/rig/"
+		"$RIG"/{bench-smoke.sh,tap-merge.awk} "$stage/rig/"
 	cp "$BUILD"/selftests/*_test "$stage/rig/tests/"
+	cp "$BUILD/bench/bench" "$stage/rig/"
 	cp "$BUILD/kvmlite" "$stage/usr/bin/"
 	cp "$TOP/kmod/kvmlite.ko" "$mods/extra/"
 
