@@ -3,7 +3,7 @@
 # kvmlite: `make` builds the module against KDIR, the kvmlite program,
 # the selftests and the benchmark client. `make check` runs everything in
 # emulated hosts (see selftests/rig/rig.sh); `make demo` shows kvmlite in
-# one.
+# one; `make bench` compares kvmlite with KVM there.
 
 KDIR ?= /lib/modules/$(shell uname -r)/build
 BUILD := build
@@ -26,7 +26,7 @@ UNIT_TESTS := $(patsubst selftests/unit/%.c,$(BUILD)/unit/%, \
 UNIT_KMOD_SRCS := kmod/vmx/caps.c kmod/svm/caps.c kmod/emulate.c
 
 .PHONY: all module userspace selftests bench-client unit check check-unit \
-	check-svm check-vmx demo install clean
+	check-svm check-vmx bench bench-svm bench-vmx demo install clean
 
 all: module userspace selftests bench-client
 
@@ -76,6 +76,16 @@ check-svm:
 
 check-vmx:
 	selftests/rig/rig.sh check vmx
+
+# kvmlite against KVM in the same emulated host: bench/results/.
+bench:
+	selftests/rig/rig.sh bench all
+
+bench-svm:
+	selftests/rig/rig.sh bench svm
+
+bench-vmx:
+	selftests/rig/rig.sh bench vmx
 
 demo:
 	selftests/rig/rig.sh demo
