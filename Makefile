@@ -1,8 +1,9 @@
 # SPDX-License-Identifier: GPL-2.0-only
 #
-# kvmlite: `make` builds the module against KDIR, the kvmlite program and
-# the selftests. `make check` runs everything in emulated hosts (see
-# selftests/rig/rig.sh); `make demo` shows kvmlite in one.
+# kvmlite: `make` builds the module against KDIR, the kvmlite program,
+# the selftests and the benchmark client. `make check` runs everything in
+# emulated hosts (see selftests/rig/rig.sh); `make demo` shows kvmlite in
+# one; `make bench` compares kvmlite with KVM there.
 
 KDIR ?= /lib/modules/$(shell uname -r)/build
 BUILD := build
@@ -25,15 +26,16 @@ USERSPACE_SRCS := $(wildcard userspace/*.c)
 SELFTEST_LIB := $(wildcard selftests/lib/*.c)
 SELFTESTS := $(patsubst selftests/x86/%.c,$(BUILD)/selftests/%, \
 	     $(wildcard selftests/x86/*_test.c))
+BENCH := $(BUILD)/bench/bench
 UNIT_TESTS := $(patsubst selftests/unit/%.c,$(BUILD)/unit/%, \
 	      $(wildcard selftests/unit/*_test.c))
 # Pure kernel logic the unit tests compile on the host.
 UNIT_KMOD_SRCS := kmod/vmx/caps.c kmod/svm/caps.c kmod/emulate.c
 
-.PHONY: all module userspace selftests unit check check-unit check-svm \
-	check-vmx demo install clean
+.PHONY: all module userspace selftests bench-client unit check check-unit \
+	check-svm check-vmx bench bench-svm bench-vmx demo install clean
 
-all: module userspace selftests
+all: module userspace selftests bench-client
 
 module:
 	@test -d $(KDIR) || { echo "no kernel build tree at KDIR=$(KDIR):" \
@@ -56,6 +58,14 @@ $(BUILD)/selftests/%: selftests/x86/%.c $(SELFTEST_LIB) \
 	$(CC) $(USER_CFLAGS) -pthread -o $@ $< $(SELFTEST_LIB) \
 		$(USER_LDFLAGS) $(USER_LDLIBS)
 
+# The benchmark client (selftests/bench/bench.c), built like a selftest.
+bench-client: $(BENCH)
+
+$(BENCH): selftests/bench/bench.c $(SELFTEST_LIB) \
+	  $(wildcard selftests/lib/*.h) $(UAPI)
+	@mkdir -p $(@D)
+	$(CC) $(USER_CFLAGS) -o $@ $< $(SELFTEST_LIB) $(USER_LDFLAGS)
+
 unit: $(UNIT_TESTS)
 
 $(BUILD)/unit/%: selftests/unit/%.c $(UNIT_KMOD_SRCS) $(SELFTEST_LIB) \
@@ -75,6 +85,16 @@ check-svm:
 
 check-vmx:
 	selftests/rig/rig.sh check vmx
+
+# kvmlite against KVM in the same emulated host: bench/results/.
+bench:
+	selftests/rig/rig.sh bench all
+
+bench-svm:
+	selftests/rig/rig.sh bench svm
+
+bench-vmx:
+	selftests/rig/rig.sh bench vmx
 
 demo:
 	selftests/rig/rig.sh demo

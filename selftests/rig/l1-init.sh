@@ -16,6 +16,7 @@ case "$mode" in
 check)	/rig/run-tests.sh ;;
 refuse)	/rig/refuse.sh ;;
 demo)	/rig/demo.sh ;;
+bench)	/rig/bench.sh ;;
 *)	echo "rig: unknown rig.mode '$mode'" ;;
 esac
 

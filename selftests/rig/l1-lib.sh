@@ -47,15 +47,15 @@ rig_end()
 	echo "KVMLITE-RIG-END results=$n failed=$failed"
 }
 
-# result OK|FAIL DESCRIPTION: one result of the rig's own.
+# result OK|FAIL|SKIP DESCRIPTION [WHY]: one result of the rig's own.
 result()
 {
 	n=$(($(rig_results) + 1))
-	if [ "$1" = OK ]; then
-		echo "ok $n $2" | tee -a "$STREAM"
-	else
-		echo "not ok $n $2" | tee -a "$STREAM"
-	fi
+	case $1 in
+	OK) echo "ok $n $2" ;;
+	SKIP) echo "ok $n $2 # SKIP $3" ;;
+	*) echo "not ok $n $2" ;;
+	esac | tee -a "$STREAM"
 }
 
 # check DESCRIPTION SHELL-CONDITION: a result; what a failure printed

@@ -2,8 +2,9 @@
 # SPDX-License-Identifier: GPL-2.0-only
 #
 # The differential test run inside the emulated host: load KVM (the
-# oracle) and kvmlite, run every selftest against /dev/kvm and
-# /dev/kvmlite, then check that kvmlite unloads and dmesg stayed clean.
+# oracle) and kvmlite, run every selftest and the benchmark client's smoke
+# test against /dev/kvm and /dev/kvmlite, then check that kvmlite unloads
+# and dmesg stayed clean.
 . /rig/l1-lib.sh
 
 rig_begin check
@@ -25,6 +26,8 @@ for dev in /dev/kvm /dev/kvmlite; do
 		fi
 		run_tap "$name[$dev]" 300 "$test" -d "$dev"
 	done
+	# The benchmark client works on this device (--quick, not timed).
+	run_tap "bench_smoke[$dev]" 600 /rig/bench-smoke.sh "$dev"
 	check "kvmlite info -d $dev" "kvmlite info -d $dev > /tmp/info 2>&1"
 	sed 's/^/# /' /tmp/info
 done
