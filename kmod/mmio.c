@@ -6,9 +6,9 @@
  * (emulate.c); the access goes to userspace as KVM_EXIT_MMIO, and the
  * next KVM_RUN completes the instruction with what userspace answered.
  *
- * A rep STOS to MMIO is done one element per exit: RIP stays on the
- * instruction until rCX runs out, so the guest re-executes it and the
- * hardware finds each next address for us.
+ * A rep STOS or MOVS to or from MMIO is done one element per exit: RIP
+ * stays on the instruction until rCX runs out, so the guest re-executes
+ * it and the hardware finds each next address for us.
  */
 #include <linux/kvm.h>
 #include <asm/processor-flags.h>
@@ -28,19 +28,18 @@ static enum mmio_cpu_mode mmio_cpu_mode(const struct kvm_sregs *sregs,
 	return sregs->cs.db ? MMIO_MODE_PROT32 : MMIO_MODE_PROT16;
 }
 
-static int mmio_decode_at_rip(struct vcpu *vcpu, struct mmio_insn *insn)
+static int mmio_decode_at_rip(struct vcpu *vcpu, struct kvm_sregs *sregs,
+			      struct mmio_insn *insn)
 {
 	u8 bytes[MMIO_INSN_MAX_LEN];
-	struct kvm_sregs sregs;
 	enum mmio_cpu_mode mode;
 	u64 la;
 	int len;
 
-	hv->get_sregs(vcpu, &sregs);
-	mode = mmio_cpu_mode(&sregs, vcpu->rflags);
+	mode = mmio_cpu_mode(sregs, vcpu->rflags);
 	la = mode == MMIO_MODE_LONG64 ? vcpu->rip :
-	     (u32)(sregs.cs.base + vcpu->rip);
-	len = guest_fetch_insn(vcpu, &sregs, la, bytes, sizeof(bytes));
+	     (u32)(sregs->cs.base + vcpu->rip);
+	len = guest_fetch_insn(vcpu, sregs, la, bytes, sizeof(bytes));
 	if (len <= 0)
 		return -EFAULT;
 	return mmio_insn_decode(bytes, len, mode, insn);
@@ -76,12 +75,72 @@ static void mmio_internal_error(struct vcpu *vcpu, u64 gpa)
 	run->internal.data[1] = vcpu->rip;
 }
 
+static const struct kvm_segment *mmio_seg(const struct kvm_sregs *sregs,
+					  enum mmio_seg seg)
+{
+	switch (seg) {
+	case MMIO_SEG_ES: return &sregs->es;
+	case MMIO_SEG_CS: return &sregs->cs;
+	case MMIO_SEG_SS: return &sregs->ss;
+	case MMIO_SEG_FS: return &sregs->fs;
+	case MMIO_SEG_GS: return &sregs->gs;
+	default: return &sregs->ds;
+	}
+}
+
+/* The guest-physical address of a string operand: seg:reg. */
+static int mmio_string_gpa(struct vcpu *vcpu, const struct kvm_sregs *sregs,
+			   const struct kvm_segment *seg, u64 reg, u64 *gpa)
+{
+	const struct mmio_insn *insn = &vcpu->mmio.insn;
+	u64 mask = insn->addr_size == 8 ? ~0ULL :
+		   (1ULL << (insn->addr_size * 8)) - 1;
+	bool long64 = (sregs->efer & EFER_LMA) && sregs->cs.l;
+	u64 la = reg & mask;
+
+	/* In 64-bit mode only FS and GS have bases (SDM "Segmentation"). */
+	if (!long64 || seg == &sregs->fs || seg == &sregs->gs)
+		la += seg->base;
+	if (!long64)
+		la = (u32)la;
+	return guest_translate(vcpu, sregs, la, gpa);
+}
+
+/*
+ * MOVS with MMIO on one side and memory on the other (memcpy_toio and
+ * memcpy_fromio): one element per exit. The side that faulted is MMIO;
+ * the other is read or written through the owner's mapping here.
+ */
+static int mmio_movs_begin(struct vcpu *vcpu, const struct kvm_sregs *sregs,
+			   u64 gpa)
+{
+	struct mmio_insn *insn = &vcpu->mmio.insn;
+	u64 src, dst, value = 0;
+
+	if (mmio_string_gpa(vcpu, sregs, mmio_seg(sregs, insn->seg),
+			    vcpu->gprs[GPR_RSI], &src) ||
+	    mmio_string_gpa(vcpu, sregs, &sregs->es, vcpu->gprs[GPR_RDI],
+			    &dst))
+		return -EFAULT;
+	if (gpa == src) {
+		vcpu->mmio.other_gpa = dst;
+		mmio_exit_to_user(vcpu, gpa, false, 0);
+		return 0;
+	}
+	if (gpa != dst || vm_read_guest(vcpu->vm, src, &value, insn->mem_size))
+		return -EFAULT;
+	mmio_exit_to_user(vcpu, gpa, true, value);
+	return 0;
+}
+
 /* A second-level fault without memory behind it: 0, exit to userspace. */
 int vcpu_mmio_exit(struct vcpu *vcpu, u64 gpa, bool write)
 {
 	struct mmio_insn *insn = &vcpu->mmio.insn;
+	struct kvm_sregs sregs;
 
-	if (mmio_decode_at_rip(vcpu, insn))
+	hv->get_sregs(vcpu, &sregs);
+	if (mmio_decode_at_rip(vcpu, &sregs, insn))
 		goto unsupported;
 
 	switch (insn->kind) {
@@ -98,8 +157,12 @@ int vcpu_mmio_exit(struct vcpu *vcpu, u64 gpa, bool write)
 		/* An ALU op on memory reads first, then maybe writes. */
 		mmio_exit_to_user(vcpu, gpa, false, 0);
 		return 0;
+	case MMIO_INSN_MOVS:
+		if (!mmio_movs_begin(vcpu, &sregs, gpa))
+			return 0;
+		break;
 	default:
-		break;	/* MOVS: not emulated */
+		break;
 	}
 unsupported:
 	mmio_internal_error(vcpu, gpa);
@@ -131,9 +194,20 @@ int vcpu_mmio_complete(struct vcpu *vcpu)
 			return 0;
 		}
 		break;
+	case MMIO_INSN_MOVS:
+		/* From MMIO: the element goes to memory now. */
+		if (!vcpu->mmio.write &&
+		    vm_write_guest(vcpu->vm, vcpu->mmio.other_gpa, &value,
+				   insn->mem_size)) {
+			mmio_internal_error(vcpu, vcpu->mmio.other_gpa);
+			vcpu->pending = PENDING_NONE;
+			return 0;
+		}
+		fallthrough;
 	case MMIO_INSN_STOS:
 		mmio_string_advance(insn, vcpu->gprs, vcpu->rflags);
-		if (mmio_string_count(insn, vcpu->gprs))
+		if (insn->rep != MMIO_REP_NONE &&
+		    mmio_string_count(insn, vcpu->gprs))
 			return 1;	/* the guest runs it again */
 		break;
 	case MMIO_INSN_MOV_LOAD:

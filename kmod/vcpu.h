@@ -74,6 +74,7 @@ struct vcpu {
 	struct {
 		struct mmio_insn insn;
 		u64 gpa;
+		u64 other_gpa;	/* MOVS from MMIO: where the element goes */
 		bool write;
 	} mmio;				/* [v] the access userspace handles */
 	struct kvm_cpuid_entry2 *cpuid;	/* [v] KVM_SET_CPUID2 table */
