@@ -43,6 +43,5 @@ struct hv_exit {
 	};
 };
 
-const char *hv_exit_name(enum kvmlite_exit_reason reason);
 
 #endif /* KVMLITE_EXIT_H */

@@ -237,39 +237,6 @@ static int (*const exit_handlers[KVMLITE_EXIT_NR])(struct vcpu *vcpu) = {
 	[KVMLITE_EXIT_UNKNOWN] = exit_unknown,
 };
 
-static const char *const exit_names[KVMLITE_EXIT_NR] = {
-	[KVMLITE_EXIT_NONE] = "none",
-	[KVMLITE_EXIT_EXTINT] = "extint",
-	[KVMLITE_EXIT_NMI] = "nmi",
-	[KVMLITE_EXIT_IO] = "io",
-	[KVMLITE_EXIT_S2_FAULT] = "s2_fault",
-	[KVMLITE_EXIT_CPUID] = "cpuid",
-	[KVMLITE_EXIT_RDMSR] = "rdmsr",
-	[KVMLITE_EXIT_WRMSR] = "wrmsr",
-	[KVMLITE_EXIT_HLT] = "hlt",
-	[KVMLITE_EXIT_XSETBV] = "xsetbv",
-	[KVMLITE_EXIT_RDTSC] = "rdtsc",
-	[KVMLITE_EXIT_RDTSCP] = "rdtscp",
-	[KVMLITE_EXIT_HYPERCALL] = "hypercall",
-	[KVMLITE_EXIT_PAUSE] = "pause",
-	[KVMLITE_EXIT_INVD] = "invd",
-	[KVMLITE_EXIT_IRQ_WINDOW] = "irq_window",
-	[KVMLITE_EXIT_NMI_WINDOW] = "nmi_window",
-	[KVMLITE_EXIT_SHUTDOWN] = "shutdown",
-	[KVMLITE_EXIT_FAIL_ENTRY] = "fail_entry",
-	[KVMLITE_EXIT_UD] = "ud",
-	[KVMLITE_EXIT_GP] = "gp",
-	[KVMLITE_EXIT_DR] = "dr",
-	[KVMLITE_EXIT_EXCEPTION] = "exception",
-	[KVMLITE_EXIT_UNKNOWN] = "unknown",
-};
-
-const char *hv_exit_name(enum kvmlite_exit_reason reason)
-{
-	return reason < KVMLITE_EXIT_NR && exit_names[reason] ?
-	       exit_names[reason] : "?";
-}
-
 /*
  * The one place that decides: back to the guest, or out to userspace.
  * Every exit is counted by its generic reason.
