@@ -43,5 +43,4 @@ struct hv_exit {
 	};
 };
 
-
 #endif /* KVMLITE_EXIT_H */
