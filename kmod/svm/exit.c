@@ -64,16 +64,6 @@ static void svm_decode_iret(struct vcpu *vcpu, struct vmcb *vmcb)
 	svm->iret_rip = vmcb->save.rip;
 }
 
-static void svm_decode_dr(struct vcpu *vcpu, struct vmcb *vmcb)
-{
-	u64 code = vmcb->control.exit_code;
-
-	vcpu->exit.dr.write = code >= SVM_EXIT_WRITE_DR0;
-	vcpu->exit.dr.num = code & 7;
-}
-
-#define DR_EXIT(code)	[code] = { KVMLITE_EXIT_DR, 0, svm_decode_dr }
-
 /*
  * A shutdown (triple fault) leaves the VMCB's guest state undefined
  * (APM "Shutdown Intercept"): the vCPU is reset, as KVM does, and
@@ -112,14 +102,6 @@ struct svm_exit {
 };
 
 static const struct svm_exit svm_exits[SVM_EXIT_NR_LEGACY] = {
-	DR_EXIT(SVM_EXIT_READ_DR0), DR_EXIT(SVM_EXIT_READ_DR0 + 1),
-	DR_EXIT(SVM_EXIT_READ_DR0 + 2), DR_EXIT(SVM_EXIT_READ_DR0 + 3),
-	DR_EXIT(SVM_EXIT_READ_DR0 + 4), DR_EXIT(SVM_EXIT_READ_DR0 + 5),
-	DR_EXIT(SVM_EXIT_READ_DR0 + 6), DR_EXIT(SVM_EXIT_READ_DR0 + 7),
-	DR_EXIT(SVM_EXIT_WRITE_DR0), DR_EXIT(SVM_EXIT_WRITE_DR0 + 1),
-	DR_EXIT(SVM_EXIT_WRITE_DR0 + 2), DR_EXIT(SVM_EXIT_WRITE_DR0 + 3),
-	DR_EXIT(SVM_EXIT_WRITE_DR0 + 4), DR_EXIT(SVM_EXIT_WRITE_DR0 + 5),
-	DR_EXIT(SVM_EXIT_WRITE_DR0 + 6), DR_EXIT(SVM_EXIT_WRITE_DR0 + 7),
 	[SVM_EXIT_EXCP_BASE + X86_TRAP_DB] = { KVMLITE_EXIT_EXCEPTION, 0,
 					       svm_decode_exception },
 	[SVM_EXIT_EXCP_BASE + X86_TRAP_AC] = { KVMLITE_EXIT_EXCEPTION, 0,
@@ -175,6 +157,14 @@ void svm_decode_exit(struct vcpu *vcpu, struct vmcb *vmcb)
 	vcpu->exit.hw_reason = code;
 	if (code == SVM_EXIT_NPF) {
 		svm_decode_npf(vcpu, vmcb);
+		return;
+	}
+	/* MOV from DR0-7 (0x20-0x27) or to them (0x30-0x37). */
+	if (code >= SVM_EXIT_READ_DR0 && code < SVM_EXIT_WRITE_DR0 + 8 &&
+	    (code & 0xf) < 8) {
+		vcpu->exit.reason = KVMLITE_EXIT_DR;
+		vcpu->exit.dr.write = code >= SVM_EXIT_WRITE_DR0;
+		vcpu->exit.dr.num = code & 7;
 		return;
 	}
 	if (code == SVM_EXIT_INVALID) {
