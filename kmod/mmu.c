@@ -22,6 +22,7 @@
 #define S2_LEVELS		4
 #define S2_ENTRIES		512
 #define S2_ADDR_MASK		GENMASK_ULL(51, 12)
+static_assert(S2_LEVELS - 1 == S2_CACHE_PAGES);
 #define S2_MAX_GFN		(1ULL << (48 - PAGE_SHIFT))
 
 static unsigned int s2_index(u64 gfn, int level)
@@ -72,23 +73,43 @@ void s2_mmu_destroy(struct vm *vm)
 }
 
 /*
- * Find the leaf entry for @gfn, creating missing tables from @spare (pages
- * allocated before the lock was taken). NULL if a table is missing and
- * @spare ran out (or is NULL: a lookup only).
+ * Zeroed table pages for one walk, allocated where we may sleep and kept
+ * per vCPU, so that a fault needing none allocates none.
  */
-static u64 *s2_walk(struct vm *vm, u64 gfn, void **spare, int nr_spare)
+static int s2_cache_topup(struct vcpu *vcpu)
 {
-	u64 *table = vm->s2.root;
+	while (vcpu->s2_cache_nr < S2_CACHE_PAGES) {
+		void *page = (void *)get_zeroed_page(GFP_KERNEL_ACCOUNT);
+
+		if (!page)
+			return -ENOMEM;
+		vcpu->s2_cache[vcpu->s2_cache_nr++] = page;
+	}
+	return 0;
+}
+
+void s2_cache_free(struct vcpu *vcpu)
+{
+	while (vcpu->s2_cache_nr)
+		free_page((unsigned long)vcpu->s2_cache[--vcpu->s2_cache_nr]);
+}
+
+/*
+ * Find the leaf entry for @gfn, creating missing tables from the vCPU's
+ * cache, which holds enough for the deepest walk (mmu lock held).
+ */
+static u64 *s2_walk(struct vcpu *vcpu, u64 gfn)
+{
+	u64 *table = vcpu->vm->s2.root;
 	int level;
 
 	for (level = S2_LEVELS; level > 1; level--) {
 		u64 *entry = &table[s2_index(gfn, level)];
 
 		if (!hv->s2_present(*entry)) {
-			if (!spare || !nr_spare)
-				return NULL;
-			*entry = hv->s2_table_entry(__pa(spare[--nr_spare]));
-			spare[nr_spare] = NULL;
+			void *page = vcpu->s2_cache[--vcpu->s2_cache_nr];
+
+			*entry = hv->s2_table_entry(__pa(page));
 		}
 		table = s2_table_of(*entry);
 	}
@@ -167,8 +188,6 @@ static u64 s2_zap_hva_range(struct vm *vm, unsigned long start,
 	return zapped;
 }
 
-#define S2_SPARE_PAGES	(S2_LEVELS - 1)
-
 /*
  * Resolve a second-level fault at @gpa. Returns 0 when the guest may
  * retry the access (mapped, or raced with an invalidation), with
@@ -179,12 +198,11 @@ static u64 s2_zap_hva_range(struct vm *vm, unsigned long start,
 int s2_fault(struct vcpu *vcpu, u64 gpa, bool write, bool *is_mmio)
 {
 	struct vm *vm = vcpu->vm;
-	void *spare[S2_SPARE_PAGES] = { };
 	u64 gfn = gpa >> PAGE_SHIFT;
 	unsigned long hva, seq;
 	struct memslot *slot;
 	struct page *page;
-	int idx, i, ret = 0;
+	int idx, ret = 0;
 	u64 *leaf;
 
 	*is_mmio = false;
@@ -197,13 +215,9 @@ int s2_fault(struct vcpu *vcpu, u64 gpa, bool write, bool *is_mmio)
 	}
 	hva = slot->userspace_addr + ((gfn - slot->base_gfn) << PAGE_SHIFT);
 
-	for (i = 0; i < S2_SPARE_PAGES; i++) {
-		spare[i] = (void *)get_zeroed_page(GFP_KERNEL_ACCOUNT);
-		if (!spare[i]) {
-			ret = -ENOMEM;
-			goto out;
-		}
-	}
+	ret = s2_cache_topup(vcpu);
+	if (ret)
+		goto out;
 
 	seq = READ_ONCE(vm->s2.invalidate_seq);
 	/* The count before the page: pairs with the lock in _range_end(). */
@@ -217,7 +231,7 @@ int s2_fault(struct vcpu *vcpu, u64 gpa, bool write, bool *is_mmio)
 	spin_lock(&vm->s2.lock);
 	if (vm->s2.invalidate_in_progress || seq != vm->s2.invalidate_seq)
 		goto unlock;	/* the page may be on its way out: retry */
-	leaf = s2_walk(vm, gfn, spare, S2_SPARE_PAGES);
+	leaf = s2_walk(vcpu, gfn);
 	if (!hv->s2_present(*leaf))
 		vm->s2.mapped_pages++;
 	WRITE_ONCE(*leaf, hv->s2_leaf_entry(page_to_pfn(page), write));
@@ -227,9 +241,6 @@ unlock:
 	put_page(page);
 out:
 	srcu_read_unlock(&vm->srcu, idx);
-	for (i = 0; i < S2_SPARE_PAGES; i++)
-		if (spare[i])
-			free_page((unsigned long)spare[i]);
 	return ret;
 }
 

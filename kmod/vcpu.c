@@ -563,6 +563,7 @@ static const struct file_operations vcpu_fops = {
 void vcpu_free(struct vcpu *vcpu)
 {
 	hv->vcpu_free(vcpu);
+	s2_cache_free(vcpu);
 	kfree(vcpu->cpuid);
 	free_page((unsigned long)vcpu->fpu);
 	free_page((unsigned long)vcpu->run);

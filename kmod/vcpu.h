@@ -25,6 +25,9 @@ enum { SEG_ES, SEG_CS, SEG_SS, SEG_DS, SEG_FS, SEG_GS, NR_SEGS };
 /* vcpu->mode: whether an IPI will find the vCPU in guest mode. */
 enum vcpu_mode { OUTSIDE_GUEST_MODE, IN_GUEST_MODE };
 
+/* A second-level walk creates at most one table per level below the root. */
+#define S2_CACHE_PAGES		3
+
 /* vcpu->requests bits: work to do before the next entry. */
 #define VCPU_REQ_TLB_FLUSH	0
 
@@ -86,6 +89,8 @@ struct vcpu {
 	u64 misc_enable;		/* [v] */
 	u64 dr[8];			/* [v] guest DR0-3, DR6, DR7 */
 	void *fpu;			/* [v] guest XSAVE area */
+	void *s2_cache[S2_CACHE_PAGES];	/* [v] zeroed pages for s2 tables */
+	unsigned int s2_cache_nr;	/* [v] */
 	struct vcpu_stats stats;	/* [v] */
 	sigset_t sigmask;		/* [v] KVM_SET_SIGNAL_MASK */
 	bool has_sigmask;		/* [v] */

@@ -95,6 +95,7 @@ u64 s2_max_gfn(void);
 int s2_mmu_init(struct vm *vm);
 void s2_mmu_destroy(struct vm *vm);
 int s2_fault(struct vcpu *vcpu, u64 gpa, bool write, bool *is_mmio);
+void s2_cache_free(struct vcpu *vcpu);
 void s2_zap_gfn_range(struct vm *vm, u64 gfn, u64 npages);
 int s2_mmu_notifier_register(struct vm *vm);
 

@@ -56,6 +56,15 @@ void tap_diag(const char *fmt, ...)
 	fflush(stdout);
 }
 
+bool tap_check_u64(const char *what, unsigned long long got,
+		   unsigned long long want)
+{
+	if (got == want)
+		return true;
+	tap_diag("%s is 0x%llx, expected 0x%llx", what, got, want);
+	return false;
+}
+
 void tap_skip_all(const char *why)
 {
 	printf("TAP version 13\n1..0 # SKIP %s\n", why);

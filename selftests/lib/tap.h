@@ -17,6 +17,9 @@ void tap_plan(unsigned int count);
 __printf(2, 3) void tap_result(bool ok, const char *fmt, ...);
 __printf(2, 3) void tap_skip(const char *why, const char *fmt, ...);
 __printf(1, 2) void tap_diag(const char *fmt, ...);
+/* @got == @want, or a diagnostic naming @what and both values. */
+bool tap_check_u64(const char *what, unsigned long long got,
+		   unsigned long long want);
 /* Skip the whole program: "1..0 # SKIP why", exit status 4 (KSFT_SKIP). */
 __noreturn void tap_skip_all(const char *why);
 /* Exit: 0 if every case passed or skipped and the plan was met, else 1. */

@@ -263,15 +263,6 @@ static int set_cpuid(const struct vcpu *vcpu, const struct kvm_cpuid2 *cpuid)
 	return -err;
 }
 
-static bool check_value(const char *name, __u64 got, __u64 want)
-{
-	if (got == want)
-		return true;
-	tap_diag("%s is 0x%llx, expected 0x%llx", name,
-		 (unsigned long long)got, (unsigned long long)want);
-	return false;
-}
-
 /* The call failed with @want; otherwise say what it did. */
 static bool check_errno(const char *what, int ret, int want)
 {
@@ -298,9 +289,9 @@ static bool check_gp(struct guest *g, const unsigned char *start,
 	    !vcpu_check_io(&g->vcpu, KVM_EXIT_IO_OUT, VM_PORT_EXCEPTION, 4, 1) ||
 	    vcpu_get_regs(&g->vcpu, &regs))
 		return false;
-	return check_value("vector", regs.rax, VEC_GP) &&
-	       check_value("error code", regs.rbx, 0) &&
-	       check_value("rip in the exception frame", regs.rcx,
+	return tap_check_u64("vector", regs.rax, VEC_GP) &&
+	       tap_check_u64("error code", regs.rbx, 0) &&
+	       tap_check_u64("rip in the exception frame", regs.rcx,
 			   VM_CODE_GPA + (insn - start));
 }
 
@@ -366,10 +357,10 @@ static bool guest_cpuid(struct guest *g, const struct cpuid_query *q)
 	    !vcpu_check_io(&g->vcpu, KVM_EXIT_IO_OUT, PORT_CPUID, 1, 1) ||
 	    vcpu_get_regs(&g->vcpu, &regs))
 		return false;
-	return check_value("eax", regs.rax, want->eax) &
-	       check_value("ebx", regs.rbx, want->ebx) &
-	       check_value("ecx", regs.rcx, want->ecx) &
-	       check_value("edx", regs.rdx, want->edx);
+	return tap_check_u64("eax", regs.rax, want->eax) &
+	       tap_check_u64("ebx", regs.rbx, want->ebx) &
+	       tap_check_u64("ecx", regs.rcx, want->ecx) &
+	       tap_check_u64("edx", regs.rdx, want->edx);
 }
 
 static void test_guest_cpuid(const struct kvm_dev *dev)
@@ -411,7 +402,7 @@ static void test_guest_cpuid(const struct kvm_dev *dev)
 		if (!ok)
 			tap_diag("KVM_GET_CPUID2: %s", strerror(errno));
 	}
-	ok = ok && check_value("nent", get->nent, ARRAY_SIZE(test_cpuid));
+	ok = ok && tap_check_u64("nent", get->nent, ARRAY_SIZE(test_cpuid));
 	for (i = 0; ok && i < ARRAY_SIZE(test_cpuid); i++) {
 		if (memcmp(&get->entries[i], &test_cpuid[i],
 			   sizeof(test_cpuid[i]))) {
@@ -480,7 +471,7 @@ static void test_msr_index_list(const struct kvm_dev *dev)
 	if (list) {
 		list->nmsrs = probe.nmsrs;
 		ok = !ioctl(dev->fd, KVM_GET_MSR_INDEX_LIST, list) &&
-		     check_value("nmsrs", list->nmsrs, probe.nmsrs);
+		     tap_check_u64("nmsrs", list->nmsrs, probe.nmsrs);
 	}
 	for (i = 0; ok && list && i < ARRAY_SIZE(msr_cases); i++) {
 		for (j = 0, found = false; j < list->nmsrs && !found; j++)
@@ -509,14 +500,14 @@ static void test_host_msrs(const struct kvm_dev *dev)
 	for (i = 0; i < n; i++)
 		e[i] = (struct kvm_msr_entry){ .index = msr_cases[i].index,
 					       .data = msr_cases[i].host_value };
-	ok = setup && check_value("KVM_SET_MSRS count",
+	ok = setup && tap_check_u64("KVM_SET_MSRS count",
 				  msrs_io(&g.vcpu, KVM_SET_MSRS, e, n), n);
 	for (i = 0; i < n; i++)
 		e[i].data = 0;
-	ok = ok && check_value("KVM_GET_MSRS count",
+	ok = ok && tap_check_u64("KVM_GET_MSRS count",
 			       msrs_io(&g.vcpu, KVM_GET_MSRS, e, n), n);
 	for (i = 0; ok && i < n; i++)
-		ok = check_value(msr_cases[i].name, e[i].data,
+		ok = tap_check_u64(msr_cases[i].name, e[i].data,
 				 msr_cases[i].host_value);
 	tap_result(ok, "KVM_SET_MSRS then KVM_GET_MSRS of %u MSRs: all set, all read back",
 		   n);
@@ -525,22 +516,22 @@ static void test_host_msrs(const struct kvm_dev *dev)
 	e[0] = (struct kvm_msr_entry){ .index = MSR_STAR, .data = 0x1234 };
 	e[1] = (struct kvm_msr_entry){ .index = UNKNOWN_MSR, .data = 0 };
 	e[2] = (struct kvm_msr_entry){ .index = MSR_LSTAR, .data = 0x5678 };
-	ok = setup && check_value("KVM_SET_MSRS count",
+	ok = setup && tap_check_u64("KVM_SET_MSRS count",
 				  msrs_io(&g.vcpu, KVM_SET_MSRS, e, 3), 1) &&
 	     !get_msr(&g.vcpu, MSR_LSTAR, &lstar) &&
-	     check_value("LSTAR", lstar, msr_host_value(MSR_LSTAR));
+	     tap_check_u64("LSTAR", lstar, msr_host_value(MSR_LSTAR));
 	tap_result(ok, "KVM_SET_MSRS stops at an unknown MSR: count 1, LSTAR after it unchanged");
 
-	ok = setup && check_value("KVM_GET_MSRS count",
+	ok = setup && tap_check_u64("KVM_GET_MSRS count",
 				  msrs_io(&g.vcpu, KVM_GET_MSRS, e, 3), 1) &&
-	     check_value("STAR", e[0].data, 0x1234);
+	     tap_check_u64("STAR", e[0].data, 0x1234);
 	tap_result(ok, "KVM_GET_MSRS stops at an unknown MSR: count 1");
 
 	e[0] = (struct kvm_msr_entry){ .index = MSR_PAT, .data = BAD_PAT };
-	ok = setup && check_value("KVM_SET_MSRS count",
+	ok = setup && tap_check_u64("KVM_SET_MSRS count",
 				  msrs_io(&g.vcpu, KVM_SET_MSRS, e, 1), 0) &&
 	     !get_msr(&g.vcpu, MSR_PAT, &pat) &&
-	     check_value("PAT", pat, msr_host_value(MSR_PAT));
+	     tap_check_u64("PAT", pat, msr_host_value(MSR_PAT));
 	tap_result(ok, "KVM_SET_MSRS of PAT 0x%llx (type 2): count 0, PAT unchanged",
 		   BAD_PAT);
 	guest_destroy(&g);
@@ -611,12 +602,12 @@ static void test_guest_msrs(const struct kvm_dev *dev)
 		ok = setup &&
 		     msr_command(&g, OP_WRMSR, c->index, c->guest_value) &&
 		     msr_done(&g, &value) && !get_msr(&g.vcpu, c->index, &value) &&
-		     check_value("KVM_GET_MSRS after the guest's WRMSR", value,
+		     tap_check_u64("KVM_GET_MSRS after the guest's WRMSR", value,
 				 c->guest_value) &&
 		     !set_msr(&g.vcpu, c->index, c->host_value) &&
 		     msr_command(&g, OP_RDMSR, c->index, 0) &&
 		     msr_done(&g, &value) &&
-		     check_value("the guest's RDMSR after KVM_SET_MSRS", value,
+		     tap_check_u64("the guest's RDMSR after KVM_SET_MSRS", value,
 				 c->host_value);
 		tap_result(ok, "%s: guest WRMSR, host reads; host writes, guest RDMSR",
 			   c->name);
@@ -668,13 +659,13 @@ static bool check_bytes(const char *what, const void *got, const void *want,
 static bool check_fpu(const struct kvm_fpu *got, const struct kvm_fpu *want)
 {
 	return check_bytes("fpr", got->fpr, want->fpr, sizeof(got->fpr)) &&
-	       check_value("fcw", got->fcw, want->fcw) &&
-	       check_value("fsw", got->fsw, want->fsw) &&
-	       check_value("ftwx", got->ftwx, want->ftwx) &&
-	       check_value("last_opcode", got->last_opcode,
+	       tap_check_u64("fcw", got->fcw, want->fcw) &&
+	       tap_check_u64("fsw", got->fsw, want->fsw) &&
+	       tap_check_u64("ftwx", got->ftwx, want->ftwx) &&
+	       tap_check_u64("last_opcode", got->last_opcode,
 			   want->last_opcode) &&
-	       check_value("last_ip", got->last_ip, want->last_ip) &&
-	       check_value("last_dp", got->last_dp, want->last_dp) &&
+	       tap_check_u64("last_ip", got->last_ip, want->last_ip) &&
+	       tap_check_u64("last_dp", got->last_dp, want->last_dp) &&
 	       check_bytes("xmm", got->xmm, want->xmm, sizeof(got->xmm));
 }
 
@@ -740,14 +731,14 @@ static void test_fpu(struct fpu_guest *f, bool setup)
 	 * writes back the FPU state of a new vCPU gives the guest these.
 	 */
 	ok = setup && !ioctl(f->g.vcpu.fd, KVM_GET_FPU, &fpu) &&
-	     check_value("fcw", fpu.fcw, FCW_DEFAULT);
+	     tap_check_u64("fcw", fpu.fcw, FCW_DEFAULT);
 	tap_result(ok, "a new vCPU's KVM_GET_FPU: fcw 0x%x", FCW_DEFAULT);
 
 	ok = setup && !ioctl(f->g.vcpu.fd, KVM_GET_XSAVE, &xsave);
 	if (ok)
 		memcpy(&mxcsr, (__u8 *)xsave.region + XSAVE_MXCSR,
 		       sizeof(mxcsr));
-	tap_result(ok && check_value("mxcsr", mxcsr, MXCSR_DEFAULT),
+	tap_result(ok && tap_check_u64("mxcsr", mxcsr, MXCSR_DEFAULT),
 		   "a new vCPU's KVM_GET_XSAVE: mxcsr 0x%x", MXCSR_DEFAULT);
 
 	xmm_pattern(xmm, 0x10);
@@ -758,9 +749,9 @@ static void test_fpu(struct fpu_guest *f, bool setup)
 		memcpy(&mxcsr, mem + MXCSR_OUT_GPA, sizeof(mxcsr));
 		memcpy(&fcw, mem + FCW_OUT_GPA, sizeof(fcw));
 	}
-	tap_result(setup && check_value("the guest's MXCSR", mxcsr,
+	tap_result(setup && tap_check_u64("the guest's MXCSR", mxcsr,
 					MXCSR_DEFAULT) &&
-		   check_value("the guest's FCW", fcw, FCW_DEFAULT),
+		   tap_check_u64("the guest's FCW", fcw, FCW_DEFAULT),
 		   "a new vCPU's guest starts with MXCSR 0x%x, FCW 0x%x",
 		   MXCSR_DEFAULT, FCW_DEFAULT);
 
@@ -809,7 +800,7 @@ static void test_xsave(struct fpu_guest *f, bool setup)
 		memcpy(&bv, area + XSAVE_XSTATE_BV, sizeof(bv));
 	ok = ok &&
 	     check_bytes("xmm0 in the XSAVE area", area + XSAVE_XMM0, xmm, 16) &&
-	     check_value("XSTATE_BV & SSE", bv & XCR0_SSE, XCR0_SSE);
+	     tap_check_u64("XSTATE_BV & SSE", bv & XCR0_SSE, XCR0_SSE);
 	xmm_pattern(xmm, 0x30);
 	memcpy(area + XSAVE_XMM0 + 2 * 16, xmm, sizeof(xmm));
 	ok = ok && !ioctl(f->g.vcpu.fd, KVM_SET_XSAVE, &xsave) &&
@@ -827,11 +818,11 @@ static void test_xsave(struct fpu_guest *f, bool setup)
 	ok = !ioctl(f->g.vcpu.fd, KVM_SET_XCRS, &xcrs);
 	memset(&xcrs, 0, sizeof(xcrs));
 	ok = ok && !ioctl(f->g.vcpu.fd, KVM_GET_XCRS, &xcrs) &&
-	     check_value("nr_xcrs", xcrs.nr_xcrs, 1) &&
-	     check_value("xcr", xcrs.xcrs[0].xcr, 0) &&
-	     check_value("XCR0", xcrs.xcrs[0].value, f->xcr0) &&
+	     tap_check_u64("nr_xcrs", xcrs.nr_xcrs, 1) &&
+	     tap_check_u64("xcr", xcrs.xcrs[0].xcr, 0) &&
+	     tap_check_u64("XCR0", xcrs.xcrs[0].value, f->xcr0) &&
 	     fpu_run_to(f, PORT_XCR0) && !vcpu_get_regs(&f->g.vcpu, &regs) &&
-	     check_value("XCR0 as XGETBV reads it",
+	     tap_check_u64("XCR0 as XGETBV reads it",
 			 regs.rdx << 32 | (__u32)regs.rax, f->xcr0);
 	tap_result(ok, "KVM_SET_XCRS then KVM_GET_XCRS of XCR0 0x%llx; the guest's XGETBV",
 		   (unsigned long long)f->xcr0);

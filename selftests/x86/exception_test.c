@@ -192,15 +192,6 @@ static bool change_pte(struct guest *g, enum pte_change change)
 	return true;
 }
 
-static bool check_value(const char *name, __u64 got, __u64 want)
-{
-	if (got == want)
-		return true;
-	tap_diag("%s is 0x%llx, expected 0x%llx", name,
-		 (unsigned long long)got, (unsigned long long)want);
-	return false;
-}
-
 /* The stub's report: vector in rax, error code in rbx, rip in rcx, CR2. */
 static bool check_report(struct guest *g, const struct exc_case *c)
 {
@@ -212,10 +203,10 @@ static bool check_report(struct guest *g, const struct exc_case *c)
 	    !vcpu_check_io(&g->vcpu, KVM_EXIT_IO_OUT, VM_PORT_EXCEPTION, 4, 1) ||
 	    vcpu_get_regs(&g->vcpu, &regs))
 		return false;
-	ok = check_value("vector", regs.rax, c->vector) &&
-	     check_value("error code", regs.rbx, c->error) &&
-	     check_value("rip in the exception frame", regs.rcx, rip) &&
-	     (!c->has_cr2 || check_value("cr2", regs.rsi, c->cr2));
+	ok = tap_check_u64("vector", regs.rax, c->vector) &&
+	     tap_check_u64("error code", regs.rbx, c->error) &&
+	     tap_check_u64("rip in the exception frame", regs.rcx, rip) &&
+	     (!c->has_cr2 || tap_check_u64("cr2", regs.rsi, c->cr2));
 	if (!ok)
 		vcpu_dump_exit(&g->vcpu);
 	return ok;
@@ -242,7 +233,7 @@ static void test_hypercall(const struct kvm_dev *dev)
 			   hypercall_end) &&
 	     vcpu_run_expect(&g.vcpu, KVM_EXIT_HLT) &&
 	     !vcpu_get_regs(&g.vcpu, &regs) &&
-	     check_value("rax after vmmcall", regs.rax, -(__u64)KVM_ENOSYS);
+	     tap_check_u64("rax after vmmcall", regs.rax, -(__u64)KVM_ENOSYS);
 	tap_result(ok, "vmmcall of unknown hypercall %#x: rax = -KVM_ENOSYS",
 		   HC_UNKNOWN);
 	guest_destroy(&g);

@@ -63,15 +63,6 @@ static const struct mmio_case cases[] = {
 	MMIO_CASE(loadq, 8, false),
 };
 
-static bool check_value(const char *what, __u64 value, __u64 expect)
-{
-	if (value == expect)
-		return true;
-	tap_diag("%s is 0x%llx, expected 0x%llx", what,
-		 (unsigned long long)value, (unsigned long long)expect);
-	return false;
-}
-
 /* A guest in long mode with rax, rbx and rdi as the host wants them. */
 static bool guest_setup(struct guest *g, const struct kvm_dev *dev,
 			const unsigned char *start, const unsigned char *end,
@@ -119,7 +110,7 @@ static bool run_mmio(struct guest *g, const struct mmio_case *c)
 	memcpy(&expect, &value, c->len);
 	return vcpu_run_expect(&g->vcpu, KVM_EXIT_HLT) &&
 	       !vcpu_get_regs(&g->vcpu, &regs) &&
-	       check_value("rax", regs.rax, expect);
+	       tap_check_u64("rax", regs.rax, expect);
 }
 
 static void run_case(const struct kvm_dev *dev, const struct mmio_case *c)
@@ -159,7 +150,7 @@ static void test_ro_load(const struct kvm_dev *dev)
 			 RO_GPA + RO_OFFSET) &&
 	     add_ro_slot(&g) && vcpu_run_expect(&g.vcpu, KVM_EXIT_HLT) &&
 	     !vcpu_get_regs(&g.vcpu, &regs) &&
-	     check_value("rax", regs.rax, RO_CONTENTS);
+	     tap_check_u64("rax", regs.rax, RO_CONTENTS);
 	tap_result(ok, "read-only slot: movq reads its memory, no exit");
 	guest_destroy(&g);
 }
@@ -187,8 +178,8 @@ static void test_ro_store(const struct kvm_dev *dev)
 
 	ok = ok && vcpu_run_expect(&g.vcpu, KVM_EXIT_HLT) &&
 	     !vcpu_get_regs(&g.vcpu, &regs) &&
-	     check_value("rcx (read back)", regs.rcx, RO_CONTENTS) &&
-	     check_value("the slot's memory", *mem, RO_CONTENTS);
+	     tap_check_u64("rcx (read back)", regs.rcx, RO_CONTENTS) &&
+	     tap_check_u64("the slot's memory", *mem, RO_CONTENTS);
 	tap_result(ok, "read-only slot: memory unchanged after the write");
 	guest_destroy(&g);
 }

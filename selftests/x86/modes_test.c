@@ -83,15 +83,6 @@ static const struct mode_case cases[] = {
 	    .r8 = 0xfedcba9876543210ull, .rsp = VM_STACK_TOP } },
 };
 
-static bool check_reg(const char *name, __u64 value, __u64 expect)
-{
-	if (value == expect)
-		return true;
-	tap_diag("%s is 0x%llx, expected 0x%llx", name,
-		 (unsigned long long)value, (unsigned long long)expect);
-	return false;
-}
-
 static bool check_regs(const struct guest *g, const struct mode_case *c)
 {
 	struct kvm_regs expect = c->expect;
@@ -104,13 +95,13 @@ static bool check_regs(const struct guest *g, const struct mode_case *c)
 	if (c->mode != VCPU_MODE_REAL)
 		expect.rip += VM_CODE_GPA;
 	/* Every register checked, so that a diagnostic names them all. */
-	ok = check_reg("rax", regs.rax, expect.rax) && ok;
-	ok = check_reg("rbx", regs.rbx, expect.rbx) && ok;
-	ok = check_reg("rcx", regs.rcx, expect.rcx) && ok;
-	ok = check_reg("rdx", regs.rdx, expect.rdx) && ok;
-	ok = check_reg("rsp", regs.rsp, expect.rsp) && ok;
-	ok = check_reg("r8", regs.r8, expect.r8) && ok;
-	ok = check_reg("rip", regs.rip, expect.rip) && ok;
+	ok = tap_check_u64("rax", regs.rax, expect.rax) && ok;
+	ok = tap_check_u64("rbx", regs.rbx, expect.rbx) && ok;
+	ok = tap_check_u64("rcx", regs.rcx, expect.rcx) && ok;
+	ok = tap_check_u64("rdx", regs.rdx, expect.rdx) && ok;
+	ok = tap_check_u64("rsp", regs.rsp, expect.rsp) && ok;
+	ok = tap_check_u64("r8", regs.r8, expect.r8) && ok;
+	ok = tap_check_u64("rip", regs.rip, expect.rip) && ok;
 	return ok;
 }
 

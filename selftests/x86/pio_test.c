@@ -107,15 +107,6 @@ static bool check_bytes(const char *what, const __u8 *data, unsigned int len)
 	return true;
 }
 
-static bool check_reg(const char *name, __u64 value, __u64 expect)
-{
-	if (value == expect)
-		return true;
-	tap_diag("%s is 0x%llx, expected 0x%llx", name,
-		 (unsigned long long)value, (unsigned long long)expect);
-	return false;
-}
-
 static bool run_out(struct guest *g, const struct pio_case *c)
 {
 	__u64 value = OUT_VALUE;
@@ -160,12 +151,12 @@ static bool run_in(struct guest *g, const struct pio_case *c)
 	if (!data)
 		return false;
 	memcpy(&echo, data, 4);
-	if (!check_reg("eax after in", echo, (__u32)expect))
+	if (!tap_check_u64("eax after in", echo, (__u32)expect))
 		return false;
 
 	return vcpu_run_expect(&g->vcpu, KVM_EXIT_HLT) &&
 	       !vcpu_get_regs(&g->vcpu, &regs) &&
-	       check_reg("rax after hlt", regs.rax, expect);
+	       tap_check_u64("rax after hlt", regs.rax, expect);
 }
 
 /*
@@ -224,8 +215,8 @@ static bool run_string(struct guest *g, const struct pio_case *c)
 	}
 	if (vcpu_get_regs(&g->vcpu, &regs))
 		return false;
-	return check_reg("rcx", regs.rcx, 0) &&
-	       check_reg(out ? "rsi" : "rdi", out ? regs.rsi : regs.rdi,
+	return tap_check_u64("rcx", regs.rcx, 0) &&
+	       tap_check_u64(out ? "rsi" : "rdi", out ? regs.rsi : regs.rdi,
 			 BUF_GPA + total);
 }
 
