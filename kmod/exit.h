@@ -11,6 +11,8 @@
 #include <linux/types.h>
 #include <linux/kvmlite.h>
 
+enum cr_access { CR_MOV_TO, CR_MOV_FROM, CR_CLTS, CR_LMSW };
+
 /* Details of the exit; which member is valid depends on the reason. */
 struct hv_exit {
 	enum kvmlite_exit_reason reason;
@@ -35,6 +37,12 @@ struct hv_exit {
 			u8 num;
 			bool write;
 		} dr;
+		struct {
+			u8 num;		/* CR0, CR4 or CR8 */
+			u8 access;	/* enum cr_access */
+			u8 gpr;		/* GPR_* of a MOV */
+			u16 lmsw_src;	/* LMSW's operand */
+		} cr;
 		struct {
 			u8 vector;
 			bool has_error;

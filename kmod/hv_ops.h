@@ -51,8 +51,14 @@ struct hv_ops {
 	void (*vcpu_free)(struct vcpu *vcpu);
 
 	/*
-	 * Enter the guest once, with preemption disabled and the guest FPU
-	 * loaded; on return vcpu->exit says why it left, in generic terms.
+	 * Optional: make the vCPU's control block usable on this CPU before
+	 * an entry (preemption off, IRQs on). VMX loads the VMCS here.
+	 */
+	void (*vcpu_load)(struct vcpu *vcpu);
+
+	/*
+	 * Enter the guest once, with IRQs off and the guest FPU loaded; on
+	 * return vcpu->exit says why it left, in generic terms.
 	 */
 	void (*vcpu_run)(struct vcpu *vcpu);
 
@@ -73,6 +79,12 @@ struct hv_ops {
 	 */
 	bool (*nmi_allowed)(struct vcpu *vcpu);
 	void (*inject_nmi)(struct vcpu *vcpu);
+	/*
+	 * Optional: exit (KVMLITE_EXIT_NMI_WINDOW) as soon as an NMI could
+	 * be injected. Without it the vendor must exit by itself when NMI
+	 * blocking ends (SVM intercepts the guest's IRET).
+	 */
+	void (*enable_nmi_window)(struct vcpu *vcpu);
 
 	/*
 	 * KVM_GET/SET_VCPU_EVENTS: the event in flight (exception,
@@ -92,6 +104,13 @@ struct hv_ops {
 	 */
 	int (*get_msr)(struct vcpu *vcpu, u32 index, u64 *data);
 	int (*set_msr)(struct vcpu *vcpu, u32 index, u64 data, bool host);
+
+	/*
+	 * Optional: emulate the control-register access in vcpu->exit.cr
+	 * (KVMLITE_EXIT_CR), for a vendor that intercepts them. Runs in
+	 * process context; same return contract as an exit handler.
+	 */
+	int (*emulate_cr)(struct vcpu *vcpu);
 
 	/* Second-level page-table entries in the vendor's format. */
 	u64 (*s2_table_entry)(phys_addr_t table);

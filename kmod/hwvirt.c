@@ -61,8 +61,10 @@ bool hwvirt_rebooting;
  * operation ignores INIT, and the next kernel would hang bringing it up.
  * vCPUs still running see hwvirt_rebooting before their next entry (it
  * is set before the IPIs that take virtualization away). A crash kexec
- * needs nothing from us: the kernel's crash path turns VMX and SVM off
- * on every CPU itself.
+ * needs nothing from us up to 6.3: the kernel's crash path turns VMX and
+ * SVM off on every CPU itself. From 6.4 it calls the one callback a
+ * hypervisor registered instead, and KVM holds that slot while loaded:
+ * a crash kexec with kvmlite VMs alive is a known gap there.
  */
 static int hwvirt_reboot(struct notifier_block *nb, unsigned long code,
 			 void *unused)

@@ -32,6 +32,8 @@ void vcpu_inject_events(struct vcpu *vcpu)
 	}
 	if (vcpu->irq.queued || READ_ONCE(vcpu->run->request_interrupt_window))
 		hv->enable_irq_window(vcpu);
+	if (vcpu->nmi_pending && hv->enable_nmi_window)
+		hv->enable_nmi_window(vcpu);
 }
 
 /* After an exit handled in the kernel: does userspace want out now? */

@@ -11,6 +11,7 @@
 #include <linux/slab.h>
 #include <linux/uaccess.h>
 #include <asm/msr-index.h>
+#include <asm/processor-flags.h>
 #include <asm/trapnr.h>
 #include "kvmlite.h"
 #include "vcpu.h"
@@ -58,6 +59,66 @@ static int msr_get_generic(struct vcpu *vcpu, u32 index, u64 *data)
 	}
 }
 
+/* SDM/APM: a PAT entry holds UC, WC, WT, WP, WB or UC-; 2, 3 are reserved. */
+static bool pat_valid(u64 pat)
+{
+	int i;
+
+	for (i = 0; i < 8; i++) {
+		u8 type = (pat >> (i * 8)) & 0xff;
+
+		if (type > 7 || type == 2 || type == 3)
+			return false;
+	}
+	return true;
+}
+
+/*
+ * Values the CPU would refuse with #GP in the MSRs the vendor keeps:
+ * checked here once for both.
+ */
+static bool msr_value_valid(u32 index, u64 data)
+{
+	switch (index) {
+	case MSR_IA32_CR_PAT:
+		return pat_valid(data);
+	case MSR_LSTAR:
+	case MSR_CSTAR:
+	case MSR_SYSCALL_MASK:
+	case MSR_KERNEL_GS_BASE:
+	case MSR_FS_BASE:
+	case MSR_GS_BASE:
+	case MSR_IA32_SYSENTER_ESP:
+	case MSR_IA32_SYSENTER_EIP:
+		/* Addresses: canonical ones only. */
+		return (s64)(data << 16) >> 16 == (s64)data;
+	default:
+		return true;
+	}
+}
+
+/*
+ * EFER: SCE, LME, NX and LMA exist. The guest cannot flip LME while
+ * paging is on (SDM "IA32_EFER MSR", APM "Extended Feature Enable
+ * Register"), and LMA is the CPU's to set; userspace restoring state
+ * sets it too.
+ */
+static int msr_set_efer(struct vcpu *vcpu, u64 data, bool host)
+{
+	struct kvm_sregs sregs;
+
+	if (data & ~(EFER_SCE | EFER_LME | EFER_NX | EFER_LMA))
+		return -EINVAL;
+	if (!host) {
+		hv->get_sregs(vcpu, &sregs);
+		if ((sregs.cr0 & X86_CR0_PG) &&
+		    ((data ^ sregs.efer) & EFER_LME))
+			return -EINVAL;
+		data = (data & ~EFER_LMA) | (sregs.efer & EFER_LMA);
+	}
+	return hv->set_msr(vcpu, MSR_EFER, data, host);
+}
+
 static int msr_set_generic(struct vcpu *vcpu, u32 index, u64 data,
 			   bool host)
 {
@@ -79,7 +140,13 @@ static int msr_set_generic(struct vcpu *vcpu, u32 index, u64 data,
 			return -EINVAL;
 		vcpu->misc_enable = data;
 		return 0;
+	case MSR_EFER:
+		return msr_set_efer(vcpu, data, host);
+	case MSR_IA32_SYSENTER_CS:
+		return hv->set_msr(vcpu, index, (u32)data, host);
 	default:
+		if (!msr_value_valid(index, data))
+			return -EINVAL;
 		return hv->set_msr(vcpu, index, data, host);
 	}
 }

@@ -19,6 +19,15 @@ static inline bool read_msr_safe(u32 index, u64 *val)
 	return true;
 }
 
+/* rdmsrl() by another name on 6.16+: the split form works everywhere. */
+static inline u64 read_msr(u32 index)
+{
+	u32 lo, hi;
+
+	rdmsr(index, lo, hi);
+	return (u64)hi << 32 | lo;
+}
+
 static inline void write_msr(u32 index, u64 val)
 {
 	wrmsr(index, (u32)val, (u32)(val >> 32));

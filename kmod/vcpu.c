@@ -10,6 +10,7 @@
 #include <linux/sched/signal.h>
 #include <linux/slab.h>
 #include <linux/uaccess.h>
+#include <asm/msr-index.h>
 #include <asm/processor-flags.h>
 #include <asm/trapnr.h>
 #include "compat.h"
@@ -185,6 +186,23 @@ static int exit_exception(struct vcpu *vcpu)
 	return 1;
 }
 
+static int exit_unknown(struct vcpu *vcpu)
+{
+	struct kvm_run *run = vcpu->run;
+
+	run->exit_reason = KVM_EXIT_INTERNAL_ERROR;
+	run->internal.suberror = KVM_INTERNAL_ERROR_UNEXPECTED_EXIT_REASON;
+	run->internal.ndata = 2;
+	run->internal.data[0] = vcpu->exit.hw_reason;
+	run->internal.data[1] = vcpu->cpu;
+	return 0;
+}
+
+static int exit_cr(struct vcpu *vcpu)
+{
+	return hv->emulate_cr ? hv->emulate_cr(vcpu) : exit_unknown(vcpu);
+}
+
 static int exit_shutdown(struct vcpu *vcpu)
 {
 	vcpu->run->exit_reason = KVM_EXIT_SHUTDOWN;
@@ -200,21 +218,10 @@ static int exit_fail_entry(struct vcpu *vcpu)
 	return 0;
 }
 
-static int exit_unknown(struct vcpu *vcpu)
-{
-	struct kvm_run *run = vcpu->run;
-
-	run->exit_reason = KVM_EXIT_INTERNAL_ERROR;
-	run->internal.suberror = KVM_INTERNAL_ERROR_UNEXPECTED_EXIT_REASON;
-	run->internal.ndata = 2;
-	run->internal.data[0] = vcpu->exit.hw_reason;
-	run->internal.data[1] = vcpu->cpu;
-	return 0;
-}
-
 static int (*const exit_handlers[KVMLITE_EXIT_NR])(struct vcpu *vcpu) = {
 	[KVMLITE_EXIT_NONE] = exit_resume,
 	[KVMLITE_EXIT_IRQ_WINDOW] = exit_resume,	/* see vcpu_irq_window_exit() */
+	[KVMLITE_EXIT_NMI_WINDOW] = exit_resume,	/* vcpu_inject_events() */
 	[KVMLITE_EXIT_EXTINT] = exit_resume,
 	[KVMLITE_EXIT_NMI] = exit_resume,
 	[KVMLITE_EXIT_IO] = vcpu_pio_exit,
@@ -235,6 +242,7 @@ static int (*const exit_handlers[KVMLITE_EXIT_NR])(struct vcpu *vcpu) = {
 	[KVMLITE_EXIT_DR] = vcpu_emulate_mov_dr,
 	[KVMLITE_EXIT_EXCEPTION] = exit_exception,
 	[KVMLITE_EXIT_UNKNOWN] = exit_unknown,
+	[KVMLITE_EXIT_CR] = exit_cr,
 };
 
 /*
@@ -257,6 +265,9 @@ static bool vcpu_enter_guest(struct vcpu *vcpu)
 	bool entered = false;
 
 	vcpu_inject_events(vcpu);
+	preempt_disable();
+	if (hv->vcpu_load)
+		hv->vcpu_load(vcpu);
 	guest_fpu_enter(vcpu);
 	local_irq_disable();
 	WRITE_ONCE(vcpu->cpu, smp_processor_id());
@@ -274,6 +285,7 @@ static bool vcpu_enter_guest(struct vcpu *vcpu)
 	WRITE_ONCE(vcpu->mode, OUTSIDE_GUEST_MODE);
 	local_irq_enable();
 	guest_fpu_leave(vcpu);
+	preempt_enable();
 	return entered;
 }
 
@@ -418,12 +430,31 @@ static long vcpu_get_sregs(struct vcpu *vcpu, void __user *argp)
 	return copy_to_user(argp, &sregs, sizeof(sregs)) ? -EFAULT : 0;
 }
 
+#define EFER_GUEST_BITS	(EFER_SCE | EFER_LME | EFER_LMA | EFER_NX)
+
+/* The state checks KVM_SET_SREGS makes, as KVM makes them. */
+static bool sregs_valid(const struct kvm_sregs *sregs)
+{
+	if ((sregs->efer & ~EFER_GUEST_BITS) || (sregs->cr0 >> 32) ||
+	    (sregs->cr4 >> 32))
+		return false;
+	if ((sregs->cr0 & X86_CR0_PG) && !(sregs->cr0 & X86_CR0_PE))
+		return false;
+	if ((sregs->cr0 & X86_CR0_NW) && !(sregs->cr0 & X86_CR0_CD))
+		return false;
+	if ((sregs->efer & EFER_LME) && (sregs->cr0 & X86_CR0_PG))
+		return (sregs->cr4 & X86_CR4_PAE) && (sregs->efer & EFER_LMA);
+	return !(sregs->efer & EFER_LMA) && !sregs->cs.l;
+}
+
 static long vcpu_set_sregs(struct vcpu *vcpu, void __user *argp)
 {
 	struct kvm_sregs sregs;
 
 	if (copy_from_user(&sregs, argp, sizeof(sregs)))
 		return -EFAULT;
+	if (!sregs_valid(&sregs))
+		return -EINVAL;
 	return hv->set_sregs(vcpu, &sregs);
 }
 

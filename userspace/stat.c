@@ -44,6 +44,7 @@ static const char *const exit_names[KVMLITE_EXIT_NR] = {
 	[KVMLITE_EXIT_DR] = "dr",
 	[KVMLITE_EXIT_EXCEPTION] = "exception",
 	[KVMLITE_EXIT_UNKNOWN] = "unknown",
+	[KVMLITE_EXIT_CR] = "cr",
 };
 
 struct vcpu_row {

@@ -197,30 +197,11 @@ static void svm_get_sregs(struct vcpu *vcpu, struct kvm_sregs *sregs)
 	sregs->efer = save->efer & ~EFER_SVME;
 }
 
-#define EFER_GUEST_BITS	(EFER_SCE | EFER_LME | EFER_LMA | EFER_NX)
-
-/* The state checks KVM_SET_SREGS makes, as KVM makes them. */
-static bool svm_sregs_valid(const struct kvm_sregs *sregs)
-{
-	if ((sregs->efer & ~EFER_GUEST_BITS) || (sregs->cr0 >> 32) ||
-	    (sregs->cr4 >> 32))
-		return false;
-	if ((sregs->cr0 & X86_CR0_PG) && !(sregs->cr0 & X86_CR0_PE))
-		return false;
-	if ((sregs->cr0 & X86_CR0_NW) && !(sregs->cr0 & X86_CR0_CD))
-		return false;
-	if ((sregs->efer & EFER_LME) && (sregs->cr0 & X86_CR0_PG))
-		return (sregs->cr4 & X86_CR4_PAE) && (sregs->efer & EFER_LMA);
-	return !(sregs->efer & EFER_LMA) && !sregs->cs.l;
-}
-
 static int svm_set_sregs(struct vcpu *vcpu, const struct kvm_sregs *sregs)
 {
 	struct svm_vcpu *svm = vcpu->vendor;
 	struct vmcb_save *save = &svm->vmcb->save;
 
-	if (!svm_sregs_valid(sregs))
-		return -EINVAL;
 	svm_set_seg(&save->cs, &sregs->cs);
 	svm_set_seg(&save->ds, &sregs->ds);
 	svm_set_seg(&save->es, &sregs->es);
@@ -536,24 +517,6 @@ static void svm_vcpu_run(struct vcpu *vcpu)
 	svm_decode_exit(vcpu, vmcb);
 }
 
-#define EFER_GUEST_WRITABLE	(EFER_SCE | EFER_LME | EFER_NX)
-
-/* SDM/APM: a PAT entry holds UC, WC, WT, WP, WB or UC-; 2 and 3 are
- * reserved.
- */
-static bool pat_valid(u64 pat)
-{
-	int i;
-
-	for (i = 0; i < 8; i++) {
-		u8 type = (pat >> (i * 8)) & 0xff;
-
-		if (type > 7 || type == 2 || type == 3)
-			return false;
-	}
-	return true;
-}
-
 static u64 *svm_msr_slot(struct vmcb_save *s, u32 index)
 {
 	switch (index) {
@@ -592,31 +555,9 @@ static int svm_set_msr(struct vcpu *vcpu, u32 index, u64 data, bool host)
 	struct vmcb_save *s = &((struct svm_vcpu *)vcpu->vendor)->vmcb->save;
 	u64 *slot = svm_msr_slot(s, index);
 
-	switch (index) {
-	case MSR_EFER:
-		if (data & ~(EFER_GUEST_WRITABLE | EFER_LMA))
-			return -EINVAL;
-		/* The guest cannot flip LME under paging (APM "EFER"). */
-		if (!host && (s->cr0 & X86_CR0_PG) &&
-		    ((data ^ s->efer) & EFER_LME))
-			return -EINVAL;
-		if (!host)	/* LMA is the CPU's to set */
-			data = (data & ~EFER_LMA) | (s->efer & EFER_LMA);
+	if (index == MSR_EFER) {	/* checked by msr.c */
 		s->efer = data | EFER_SVME;
 		return 0;
-	case MSR_IA32_CR_PAT:
-		if (!pat_valid(data))
-			return -EINVAL;
-		break;
-	case MSR_IA32_SYSENTER_CS:
-		data = (u32)data;
-		break;
-	case MSR_STAR:
-		break;
-	default:
-		/* Addresses: the CPU would #GP on non-canonical ones. */
-		if (slot && (s64)(data << 16) >> 16 != (s64)data)
-			return -EINVAL;
 	}
 	if (!slot)
 		return -ENOENT;

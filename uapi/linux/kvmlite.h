@@ -86,6 +86,7 @@ enum kvmlite_exit_reason {
 	KVMLITE_EXIT_DR,		/* MOV to or from a debug register */
 	KVMLITE_EXIT_EXCEPTION,		/* an intercepted exception (#AC, #DB) */
 	KVMLITE_EXIT_UNKNOWN,		/* one we do not handle: internal error */
+	KVMLITE_EXIT_CR,		/* a control-register write (VMX) */
 	KVMLITE_EXIT_NR
 };
 
