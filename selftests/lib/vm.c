@@ -10,9 +10,7 @@
 #include "vm.h"
 
 /* Where vcpu_set_mode() puts the system structures (see vm.h). */
-#define VM_GDT_GPA		0x1000
 #define VM_IDT_GPA		0x2000
-#define VM_PML4_GPA		0x3000
 #define VM_PDPT_GPA		0x4000
 #define VM_PD_GPA		0x5000	/* four pages, one per GiB */
 #define VM_STUBS_GPA		0x9000
@@ -23,10 +21,9 @@
 #define NR_EXCEPTIONS		32
 #define STUB_SIZE		16	/* .p2align 4 in the stubs below */
 
-#define GDT_CODE32		0x08
-#define GDT_DATA		0x10
-#define GDT_CODE64		0x18
-#define GDT_SIZE		0x20
+#define GDT_CODE32		VM_SEL_CODE32
+#define GDT_DATA		VM_SEL_DATA
+#define GDT_CODE64		VM_SEL_CODE64
 
 #define SEG_TYPE_DATA_RW	0x3	/* read/write, accessed */
 #define SEG_TYPE_CODE_RX	0xb	/* execute/read, accessed */
@@ -334,6 +331,23 @@ int vcpu_set_sregs(const struct vcpu *vcpu, const struct kvm_sregs *sregs)
 	return checked_ioctl(vcpu->fd, KVM_SET_SREGS, sregs);
 }
 
+/* KVM's limit on a CPUID table. */
+#define CPUID_MAX_ENTRIES	256
+
+int vcpu_set_supported_cpuid(const struct vcpu *vcpu)
+{
+	struct {
+		struct kvm_cpuid2 hdr;
+		struct kvm_cpuid_entry2 entries[CPUID_MAX_ENTRIES];
+	} cpuid = { .hdr.nent = CPUID_MAX_ENTRIES };
+
+	if (ioctl(vcpu->vm->dev->fd, KVM_GET_SUPPORTED_CPUID, &cpuid)) {
+		tap_diag("KVM_GET_SUPPORTED_CPUID: %s", strerror(errno));
+		return -errno;
+	}
+	return checked_ioctl(vcpu->fd, KVM_SET_CPUID2, &cpuid);
+}
+
 /* A flat 4 GiB segment of @type (SDM vol. 3, 3.4.5 "Segment Descriptors"). */
 static struct kvm_segment flat_segment(__u16 selector, __u8 type, bool code64)
 {
@@ -369,7 +383,7 @@ static int write_gdt(const struct vm *vm, const struct kvm_segment *code32,
 		     const struct kvm_segment *data,
 		     const struct kvm_segment *code64)
 {
-	__u64 *gdt = vm_gpa_to_hva(vm, VM_GDT_GPA, GDT_SIZE);
+	__u64 *gdt = vm_gpa_to_hva(vm, VM_GDT_GPA, VM_GDT_SIZE);
 
 	if (!gdt)
 		return -EFAULT;
@@ -383,21 +397,27 @@ static int write_gdt(const struct vm *vm, const struct kvm_segment *code32,
 /*
  * Identity map of the low 4 GiB with 2 MiB pages: one PML4 entry, four
  * PDPT entries, four page directories (SDM vol. 3, 4.5 "4-Level Paging").
+ * The same page directories serve PAE paging, under their own PDPT whose
+ * entries have no R/W bit: it is reserved there (SDM vol. 3, 4.4.1 "PDPTE
+ * Registers").
  */
 static int write_page_tables(const struct vm *vm)
 {
 	__u64 *pml4 = vm_gpa_to_hva(vm, VM_PML4_GPA, PAGE_SIZE);
 	__u64 *pdpt = vm_gpa_to_hva(vm, VM_PDPT_GPA, PAGE_SIZE);
+	__u64 *pae_pdpt = vm_gpa_to_hva(vm, VM_PAE_PDPT_GPA, 4 * 8);
 	__u64 *pd = vm_gpa_to_hva(vm, VM_PD_GPA, 4 * PAGE_SIZE);
 	unsigned int i;
 
-	if (!pml4 || !pdpt || !pd)
+	if (!pml4 || !pdpt || !pae_pdpt || !pd)
 		return -EFAULT;
 	memset(pml4, 0, PAGE_SIZE);
 	memset(pdpt, 0, PAGE_SIZE);
 	pml4[0] = VM_PDPT_GPA | PTE_P | PTE_RW;
-	for (i = 0; i < 4; i++)
+	for (i = 0; i < 4; i++) {
 		pdpt[i] = (VM_PD_GPA + i * PAGE_SIZE) | PTE_P | PTE_RW;
+		pae_pdpt[i] = (VM_PD_GPA + i * PAGE_SIZE) | PTE_P;
+	}
 	for (i = 0; i < VM_IDENTITY_MAP_SIZE / HUGE_PAGE_SIZE; i++)
 		pd[i] = i * HUGE_PAGE_SIZE | PTE_P | PTE_RW | PTE_PS;
 	return 0;
@@ -452,7 +472,7 @@ int vcpu_set_mode(struct vcpu *vcpu, enum vcpu_mode mode, __u64 entry)
 		return ret;
 
 	sregs.gdt.base = VM_GDT_GPA;
-	sregs.gdt.limit = GDT_SIZE - 1;
+	sregs.gdt.limit = VM_GDT_SIZE - 1;
 	/*
 	 * No IDT outside long mode: an exception there escalates to a triple
 	 * fault, which the test sees as KVM_EXIT_SHUTDOWN.
@@ -473,6 +493,10 @@ int vcpu_set_mode(struct vcpu *vcpu, enum vcpu_mode mode, __u64 entry)
 	sregs.ldt.present = 1;
 	sregs.cr4 = 0;
 	sregs.efer = 0;
+	/* Every mode gets them, for guests that turn paging on themselves. */
+	ret = write_page_tables(vcpu->vm);
+	if (ret)
+		return ret;
 
 	switch (mode) {
 	case VCPU_MODE_REAL:
@@ -511,10 +535,19 @@ int vcpu_set_mode(struct vcpu *vcpu, enum vcpu_mode mode, __u64 entry)
 		sregs.ss = data;
 		sregs.cr0 = CR0_PE | CR0_ET | CR0_NE;
 		break;
+	case VCPU_MODE_PAE:
+		sregs.cs = code32;
+		sregs.ds = data;
+		sregs.es = data;
+		sregs.fs = data;
+		sregs.gs = data;
+		sregs.ss = data;
+		sregs.cr3 = VM_PAE_PDPT_GPA;
+		sregs.cr4 = CR4_PAE;
+		sregs.cr0 = CR0_PE | CR0_ET | CR0_NE | CR0_WP | CR0_PG;
+		break;
 	case VCPU_MODE_LONG:
-		ret = write_page_tables(vcpu->vm);
-		if (!ret)
-			ret = write_idt(vcpu->vm);
+		ret = write_idt(vcpu->vm);
 		if (ret)
 			return ret;
 		sregs.idt.base = VM_IDT_GPA;

@@ -57,6 +57,20 @@
 #define VM_MAX_SLOTS		8
 
 /*
+ * The system structures vcpu_set_mode() writes in every mode, for guests
+ * that switch modes themselves: the GDT (limit VM_GDT_SIZE - 1) with its
+ * flat selectors, and identity-mapping page tables for 4-level and PAE
+ * paging.
+ */
+#define VM_GDT_GPA		0x1000
+#define VM_GDT_SIZE		0x20
+#define VM_SEL_CODE32		0x08
+#define VM_SEL_DATA		0x10
+#define VM_SEL_CODE64		0x18
+#define VM_PML4_GPA		0x3000
+#define VM_PAE_PDPT_GPA		0xa000
+
+/*
  * Guest code in a top-level asm() block: the bytes from name##_start to
  * name##_end, assembled in @mode (".code16", ".code32" or ".code64").
  * They live in .rodata: the host never runs them, it copies them into
@@ -77,6 +91,7 @@
 enum vcpu_mode {
 	VCPU_MODE_REAL,		/* every segment VM_CODE_GPA >> 4 */
 	VCPU_MODE_PROT32,	/* flat 4 GiB segments, no paging */
+	VCPU_MODE_PAE,		/* the same with PAE paging, identity-mapped */
 	VCPU_MODE_LONG,		/* 64-bit, identity-mapped, IDT to the stubs */
 };
 
@@ -132,6 +147,11 @@ int vcpu_get_regs(const struct vcpu *vcpu, struct kvm_regs *regs);
 int vcpu_set_regs(const struct vcpu *vcpu, const struct kvm_regs *regs);
 int vcpu_get_sregs(const struct vcpu *vcpu, struct kvm_sregs *sregs);
 int vcpu_set_sregs(const struct vcpu *vcpu, const struct kvm_sregs *sregs);
+/*
+ * The guest's CPUID as KVM_GET_SUPPORTED_CPUID offers it: KVM checks
+ * guest features against it (EFER.LME needs long mode there).
+ */
+int vcpu_set_supported_cpuid(const struct vcpu *vcpu);
 /*
  * Put the vCPU in @mode at guest physical @entry (in real mode within
  * 64 KiB above VM_CODE_GPA) with the stack at VM_STACK_TOP, rflags 0x2

@@ -260,7 +260,7 @@ boot_bochs()
 		-boot-info-table "$dir/iso" 2> /dev/null
 	cat > "$dir/bochsrc" <<-RC
 		megs: 2048
-		cpu: model=corei7_skylake_x, count=1, ips=200000000
+		cpu: model=corei7_skylake_x, count=${BOCHS_CPUS:-1}, ips=200000000
 		romimage: file=/usr/share/bochs/BIOS-bochs-latest
 		vgaromimage: file=/usr/share/bochs/VGABIOS-lgpl-latest
 		ata0-master: type=cdrom, path=$iso, status=inserted
@@ -367,11 +367,15 @@ check_svm()
 # emulated Intel host runs the tests listed here, the AMD one runs all.
 # (Until the VMX backend runs guests, the guest tests would only exercise
 # KVM there.)
-VMX_TESTS=api_test
+VMX_TESTS=${VMX_TESTS:-api_test}
+VMX_SMP_TESTS=${VMX_SMP_TESTS:-migrate_test}
 
 check_vmx()
 {
 	l1_run vmx vmx "" check "rig.tests=$VMX_TESTS"
+	# Two CPUs make Bochs slower still: only what needs them, briefly.
+	BOCHS_CPUS=2 l1_run vmx-smp vmx "" check \
+		"rig.tests=$VMX_SMP_TESTS rig.short"
 	# TCG offers no VMX: an Intel CPU model there exercises the refusal.
 	l1_run refuse-intel-no-vmx vmx "Skylake-Client-v4" refuse \
 		"rig.expect=VMX_in_CPUID rig.errno=No_such_device"

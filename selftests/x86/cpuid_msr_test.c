@@ -832,13 +832,19 @@ struct bad_xsave {
 	const char *what;
 	unsigned int offset;
 	__u64 value;
+	/*
+	 * Checked only where the host uses XSAVE: KVM on a host without it
+	 * (Bochs' Skylake model) keeps just the legacy area and ignores the
+	 * rest of the header.
+	 */
+	bool needs_xsave;
 };
 
 /* What XRSTOR would fault on (SDM Vol. 1, 13.8 "XRSTOR"). */
 static const struct bad_xsave bad_xsaves[] = {
-	{ "a reserved header byte", XSAVE_HDR_RESERVED + 8, 1 },
+	{ "a reserved header byte", XSAVE_HDR_RESERVED + 8, 1, true },
 	{ "XCOMP_BV bit 63 (compacted format)", XSAVE_XCOMP_BV,
-	  XCOMP_BV_COMPACTED | XCR0_X87 | XCR0_SSE },
+	  XCOMP_BV_COMPACTED | XCR0_X87 | XCR0_SSE, true },
 	{ "XSTATE_BV bit 62 (no such component)", XSAVE_XSTATE_BV,
 	  XSTATE_UNKNOWN | XCR0_X87 | XCR0_SSE },
 };
@@ -856,6 +862,11 @@ static void test_bad_fpu_state(struct fpu_guest *f, bool setup)
 	/* x87 and SSE in use: XRSTOR loads MXCSR (and KVM checks it). */
 	memcpy((__u8 *)good.region + XSAVE_XSTATE_BV, &in_use, sizeof(in_use));
 	for (i = 0; i < ARRAY_SIZE(bad_xsaves); i++) {
+		if (setup && !f->xsave && bad_xsaves[i].needs_xsave) {
+			tap_skip("no XSAVE in the supported CPUID",
+				 "KVM_SET_XSAVE with %s", bad_xsaves[i].what);
+			continue;
+		}
 		bad = good;
 		memcpy(area + bad_xsaves[i].offset, &bad_xsaves[i].value,
 		       sizeof(__u64));

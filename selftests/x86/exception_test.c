@@ -10,6 +10,7 @@
  * Last, VMMCALL with an unknown hypercall answers -KVM_ENOSYS in RAX, and
  * a fault with no usable IDT is a triple fault: KVM_EXIT_SHUTDOWN.
  */
+#include <cpuid.h>
 #include <string.h>
 #include "../lib/kvm_dev.h"
 #include "../lib/tap.h"
@@ -83,10 +84,39 @@ EXC_GUEST(invlpga, "	xorl %eax, %eax\n"
 		   "	xorl %ecx, %ecx\n"
 		   "invlpga_rip:	invlpga %rax, %ecx\n");
 
-/* RAX after VMMCALL is all the host needs: it reads it at the HLT. */
-GUEST_CODE(hypercall, ".code64",
+/*
+ * The VMX instructions, outside VMX operation (CR4.VMXE clear): #UD on
+ * any CPU (SDM Vol. 3, "VMX Instruction Reference"), whether the
+ * hypervisor sees them exit or not. Memory operands point at page 0.
+ */
+EXC_GUEST(vmxon, "vmxon_rip:	vmxon (%rax)\n");
+EXC_GUEST(vmxoff, "vmxoff_rip:	vmxoff\n");
+EXC_GUEST(vmclear, "	xorl %eax, %eax\n"
+		   "vmclear_rip:	vmclear (%rax)\n");
+EXC_GUEST(vmptrld, "	xorl %eax, %eax\n"
+		   "vmptrld_rip:	vmptrld (%rax)\n");
+EXC_GUEST(vmread, "	xorl %eax, %eax\n"
+		  "vmread_rip:	vmread %rax, %rbx\n");
+EXC_GUEST(vmwrite, "	xorl %eax, %eax\n"
+		   "vmwrite_rip:	vmwrite %rbx, %rax\n");
+EXC_GUEST(vmlaunch, "vmlaunch_rip:	vmlaunch\n");
+EXC_GUEST(vmresume, "vmresume_rip:	vmresume\n");
+EXC_GUEST(invept, "	xorl %eax, %eax\n"
+		  "invept_rip:	invept (%rax), %rax\n");
+EXC_GUEST(invvpid, "	xorl %eax, %eax\n"
+		   "invvpid_rip:	invvpid (%rax), %rax\n");
+
+/*
+ * RAX after the hypercall is all the host needs: it reads it at the HLT.
+ * Each vendor has its own instruction (the other one is #UD there).
+ */
+GUEST_CODE(vmmcall, ".code64",
 	   "	movl $" __stringify(HC_UNKNOWN) ", %eax\n"
 	   "	vmmcall\n"
+	   "	hlt\n");
+GUEST_CODE(vmcall, ".code64",
+	   "	movl $" __stringify(HC_UNKNOWN) ", %eax\n"
+	   "	vmcall\n"
 	   "	hlt\n");
 
 /*
@@ -148,6 +178,16 @@ static const struct exc_case cases[] = {
 	EXC_CASE("clgi: #UD", clgi, VEC_UD, 0),
 	EXC_CASE("skinit: #UD", skinit, VEC_UD, 0),
 	EXC_CASE("invlpga: #UD", invlpga, VEC_UD, 0),
+	EXC_CASE("vmxon: #UD", vmxon, VEC_UD, 0),
+	EXC_CASE("vmxoff: #UD", vmxoff, VEC_UD, 0),
+	EXC_CASE("vmclear: #UD", vmclear, VEC_UD, 0),
+	EXC_CASE("vmptrld: #UD", vmptrld, VEC_UD, 0),
+	EXC_CASE("vmread: #UD", vmread, VEC_UD, 0),
+	EXC_CASE("vmwrite: #UD", vmwrite, VEC_UD, 0),
+	EXC_CASE("vmlaunch: #UD", vmlaunch, VEC_UD, 0),
+	EXC_CASE("vmresume: #UD", vmresume, VEC_UD, 0),
+	EXC_CASE("invept: #UD", invept, VEC_UD, 0),
+	EXC_CASE("invvpid: #UD", invvpid, VEC_UD, 0),
 };
 
 /*
@@ -223,19 +263,32 @@ static void run_case(const struct kvm_dev *dev, const struct exc_case *c)
 	guest_destroy(&g);
 }
 
+/* The host CPU's vendor: "GenuineIntel" answers VMCALL, AMD VMMCALL. */
+static bool host_is_intel(void)
+{
+	unsigned int eax, ebx, ecx, edx;
+
+	__cpuid(0, eax, ebx, ecx, edx);
+	return ebx == 0x756e6547 && edx == 0x49656e69 && ecx == 0x6c65746e;
+}
+
 static void test_hypercall(const struct kvm_dev *dev)
 {
+	bool intel = host_is_intel();
+	const char *insn = intel ? "vmcall" : "vmmcall";
 	struct kvm_regs regs;
 	struct guest g;
 	bool ok;
 
-	ok = !guest_create(&g, dev, VCPU_MODE_LONG, hypercall_start,
-			   hypercall_end) &&
+	ok = !guest_create(&g, dev, VCPU_MODE_LONG,
+			   intel ? vmcall_start : vmmcall_start,
+			   intel ? vmcall_end : vmmcall_end) &&
 	     vcpu_run_expect(&g.vcpu, KVM_EXIT_HLT) &&
 	     !vcpu_get_regs(&g.vcpu, &regs) &&
-	     tap_check_u64("rax after vmmcall", regs.rax, -(__u64)KVM_ENOSYS);
-	tap_result(ok, "vmmcall of unknown hypercall %#x: rax = -KVM_ENOSYS",
-		   HC_UNKNOWN);
+	     tap_check_u64("rax after the hypercall", regs.rax,
+			   -(__u64)KVM_ENOSYS);
+	tap_result(ok, "%s of unknown hypercall %#x: rax = -KVM_ENOSYS",
+		   insn, HC_UNKNOWN);
 	guest_destroy(&g);
 }
 

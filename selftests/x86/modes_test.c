@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
  * One small computation, 1 + 2 + ... + 100, by a guest in real mode, in
- * 32-bit protected mode and in 64-bit long mode. Each guest calls a
+ * 32-bit protected mode with and without PAE paging and in 64-bit long
+ * mode, set up by the host or reached by the guest itself. Each guest calls a
  * subroutine (so its stack works), reports the sum with OUT, leaves a
  * marker in registers and halts; the host checks the I/O exit, the HLT
  * exit and the registers KVM_GET_REGS reads back.
@@ -58,13 +59,100 @@ GUEST_CODE(sum_long, ".code64",
 	   "	movabsq $0xfedcba9876543210, %r8\n"
 	   "	hlt\n");
 
+/*
+ * Guests that change modes themselves, with the MOV to CR0/CR3/CR4 and
+ * WRMSR a kernel uses (hypervisors that intercept control-register writes
+ * emulate them): each ends in the flat code of the mode it reached and
+ * runs the same sum there.
+ */
+#define SUM32_TAIL							\
+	"	jmp 2f\n"							\
+	"3:	xorl %eax, %eax\n"						\
+	"1:	addl %ecx, %eax\n"						\
+	"	loop 1b\n"							\
+	"	retl\n"							\
+	"2:	movl $100, %ecx\n"						\
+	"	calll 3b\n"							\
+	"	outl %eax, $" __stringify(PORT_SUM) "\n"			\
+	"	movl $0xdeadbeef, %ebx\n"					\
+	"	hlt\n"
+
+/* Real mode to 32-bit protected mode: LGDT, CR0.PE, a far jump. */
+GUEST_CODE(to_prot32, ".code16",
+	   "	lgdtl gdt_ptr - to_prot32_start\n"	/* DS base: the code */
+	   "	movl %cr0, %eax\n"
+	   "	orl $1, %eax\n"
+	   "	movl %eax, %cr0\n"
+	   "	ljmpl $" __stringify(VM_SEL_CODE32) ", $"
+	   __stringify(VM_CODE_GPA) " + 4f - to_prot32_start\n"
+	   "gdt_ptr:\n"
+	   "	.word " __stringify(VM_GDT_SIZE) " - 1\n"
+	   "	.long " __stringify(VM_GDT_GPA) "\n"
+	   "	.code32\n"
+	   "4:	movl $" __stringify(VM_SEL_DATA) ", %eax\n"
+	   "	movl %eax, %ds\n"
+	   "	movl %eax, %es\n"
+	   "	movl %eax, %ss\n"
+	   "	movl $" __stringify(VM_STACK_TOP) ", %esp\n"
+	   SUM32_TAIL);
+
+/* 32-bit protected mode to PAE paging: CR3, CR4.PAE, CR0.PG. */
+GUEST_CODE(to_pae, ".code32",
+	   "	movl $" __stringify(VM_PAE_PDPT_GPA) ", %eax\n"
+	   "	movl %eax, %cr3\n"
+	   "	movl %cr4, %eax\n"
+	   "	orl $0x20, %eax\n"
+	   "	movl %eax, %cr4\n"
+	   "	movl %cr0, %eax\n"
+	   "	orl $0x80010000, %eax\n"		/* PG, WP */
+	   "	movl %eax, %cr0\n"
+	   SUM32_TAIL);
+
+/* 32-bit protected mode to long mode: PAE, EFER.LME, CR0.PG, far jump. */
+GUEST_CODE(to_long, ".code32",
+	   "	movl $" __stringify(VM_PML4_GPA) ", %eax\n"
+	   "	movl %eax, %cr3\n"
+	   "	movl %cr4, %eax\n"
+	   "	orl $0x20, %eax\n"
+	   "	movl %eax, %cr4\n"
+	   "	movl $0xc0000080, %ecx\n"		/* EFER */
+	   "	rdmsr\n"
+	   "	orl $0x100, %eax\n"			/* LME */
+	   "	wrmsr\n"
+	   "	movl %cr0, %eax\n"
+	   "	orl $0x80000000, %eax\n"
+	   "	movl %eax, %cr0\n"
+	   "	ljmpl $" __stringify(VM_SEL_CODE64) ", $"
+	   __stringify(VM_CODE_GPA) " + 4f - to_long_start\n"
+	   "	.code64\n"
+	   "4:	jmp 2f\n"
+	   "3:	xorq %rax, %rax\n"
+	   "1:	addq %rcx, %rax\n"
+	   "	loop 1b\n"
+	   "	retq\n"
+	   "2:	movq $100, %rcx\n"
+	   "	callq 3b\n"
+	   "	outl %eax, $" __stringify(PORT_SUM) "\n"
+	   "	movabsq $0x0123456789abcdef, %rbx\n"
+	   "	movabsq $0xfedcba9876543210, %r8\n"
+	   "	hlt\n");
+
 struct mode_case {
 	const char *name;
 	enum vcpu_mode mode;
 	const unsigned char *start, *end;
 	__u8 out_size;
 	struct kvm_regs expect;		/* rip relative to VM_CODE_GPA */
+	bool flat_at_end;		/* rip absolute though it began real */
+	/* Bits KVM_GET_SREGS must show at the end (mode switches). */
+	__u64 cr0, cr4, efer;
 };
+
+#define CR0_PE		0x1ull
+#define CR0_PG		0x80000000ull
+#define CR4_PAE		0x20ull
+#define EFER_LME	0x100ull
+#define EFER_LMA	0x400ull
 
 /*
  * What each guest leaves: the sum in rax, cx counted down to 0, its
@@ -81,7 +169,38 @@ static const struct mode_case cases[] = {
 	{ "64-bit long mode", VCPU_MODE_LONG, sum_long_start, sum_long_end, 4,
 	  { .rax = SUM, .rbx = 0x0123456789abcdefull,
 	    .r8 = 0xfedcba9876543210ull, .rsp = VM_STACK_TOP } },
+	{ "32-bit protected mode with PAE paging", VCPU_MODE_PAE,
+	  sum_prot32_start, sum_prot32_end, 4,
+	  { .rax = SUM, .rbx = 0xdeadbeef, .rsp = VM_STACK_TOP } },
+	{ "real mode switching to protected mode", VCPU_MODE_REAL,
+	  to_prot32_start, to_prot32_end, 4,
+	  { .rax = SUM, .rbx = 0xdeadbeef, .rsp = VM_STACK_TOP }, true,
+	  CR0_PE },
+	{ "protected mode turning on PAE paging", VCPU_MODE_PROT32,
+	  to_pae_start, to_pae_end, 4,
+	  { .rax = SUM, .rbx = 0xdeadbeef, .rsp = VM_STACK_TOP }, true,
+	  CR0_PE | CR0_PG, CR4_PAE },
+	{ "protected mode entering long mode", VCPU_MODE_PROT32,
+	  to_long_start, to_long_end, 4,
+	  { .rax = SUM, .rbx = 0x0123456789abcdefull,
+	    .r8 = 0xfedcba9876543210ull, .rsp = VM_STACK_TOP }, true,
+	  CR0_PE | CR0_PG, CR4_PAE, EFER_LME | EFER_LMA },
 };
+
+static bool check_sregs(const struct guest *g, const struct mode_case *c)
+{
+	struct kvm_sregs sregs;
+	bool ok = true;
+
+	if (!(c->cr0 | c->cr4 | c->efer))
+		return true;
+	if (vcpu_get_sregs(&g->vcpu, &sregs))
+		return false;
+	ok = tap_check_u64("cr0 bits", sregs.cr0 & c->cr0, c->cr0) && ok;
+	ok = tap_check_u64("cr4 bits", sregs.cr4 & c->cr4, c->cr4) && ok;
+	ok = tap_check_u64("efer bits", sregs.efer & c->efer, c->efer) && ok;
+	return ok;
+}
 
 static bool check_regs(const struct guest *g, const struct mode_case *c)
 {
@@ -92,7 +211,7 @@ static bool check_regs(const struct guest *g, const struct mode_case *c)
 	if (vcpu_get_regs(&g->vcpu, &regs))
 		return false;
 	expect.rip = c->end - c->start;
-	if (c->mode != VCPU_MODE_REAL)
+	if (c->mode != VCPU_MODE_REAL || c->flat_at_end)
 		expect.rip += VM_CODE_GPA;
 	/* Every register checked, so that a diagnostic names them all. */
 	ok = tap_check_u64("rax", regs.rax, expect.rax) && ok;
@@ -112,7 +231,8 @@ static void run_case(const struct kvm_dev *dev, const struct mode_case *c)
 	bool ok;
 	void *data;
 
-	ok = !guest_create(&g, dev, c->mode, c->start, c->end);
+	ok = !guest_create(&g, dev, c->mode, c->start, c->end) &&
+	     !vcpu_set_supported_cpuid(&g.vcpu);
 	if (ok && vcpu_run(&g.vcpu) &&
 	    vcpu_check_io(&g.vcpu, KVM_EXIT_IO_OUT, PORT_SUM, c->out_size, 1)) {
 		data = vcpu_io_data(&g.vcpu);
@@ -130,7 +250,7 @@ static void run_case(const struct kvm_dev *dev, const struct mode_case *c)
 	ok = ok && vcpu_run_expect(&g.vcpu, KVM_EXIT_HLT);
 	tap_result(ok, "%s: hlt", c->name);
 
-	ok = ok && check_regs(&g, c);
+	ok = ok && check_regs(&g, c) && check_sregs(&g, c);
 	tap_result(ok, "%s: registers after hlt", c->name);
 
 	guest_destroy(&g);
