@@ -1080,6 +1080,7 @@ static void check_events_cli(const struct kvm_dev *dev)
 		}
 		n = json_get(&j, "vm");
 		if (n && n->val == f.vm_id) {
+			tap_diag("%.*s", (int)strcspn(line, "\n"), line);
 			snprintf(tag, sizeof(tag), "{\"event\": \"%s\"",
 				 want[seen++]);
 			if (strncmp(line, tag, strlen(tag))) {
