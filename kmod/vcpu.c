@@ -526,6 +526,9 @@ static long vcpu_ioctl(struct file *filp, unsigned int ioctl,
 	case KVM_SET_MSRS:
 		r = vcpu_ioctl_msrs(vcpu, argp, true);
 		break;
+	case KVM_GET_STATS_FD:
+		r = vcpu_get_stats_fd(vcpu);
+		break;
 	default:
 		r = -EINVAL;	/* KVM's answer on a vCPU fd */
 	}

@@ -113,6 +113,9 @@ void vcpu_skip_instruction(struct vcpu *vcpu);
 void vcpu_queue_exception(struct vcpu *vcpu, u8 vector, bool has_error,
 			  u32 error);
 
+/* stats.c: KVM_GET_STATS_FD */
+long vcpu_get_stats_fd(struct vcpu *vcpu);
+
 /* irq.c */
 void vcpu_inject_events(struct vcpu *vcpu);
 bool vcpu_irq_window_exit(struct vcpu *vcpu);

@@ -242,6 +242,8 @@ static long vm_ioctl(struct file *filp, unsigned int ioctl, unsigned long arg)
 		return vm_ioctl_set_tss_addr(arg);
 	case KVM_SET_IDENTITY_MAP_ADDR:
 		return vm_ioctl_set_identity_map_addr(vm, argp);
+	case KVM_GET_STATS_FD:
+		return vm_get_stats_fd(vm);
 	default:
 		return -ENOTTY;
 	}

@@ -94,6 +94,9 @@ void kvmlite_genl_vcpu_exit(struct vcpu *vcpu);
 void kvmlite_genl_memslot_changed(struct vm *vm, const struct memslot *old,
 				  const struct memslot *slot);
 
+/* stats.c: KVM_GET_STATS_FD */
+long vm_get_stats_fd(struct vm *vm);
+
 /* mmu.c */
 u64 s2_max_gfn(void);
 int s2_mmu_init(struct vm *vm);
