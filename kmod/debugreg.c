@@ -63,7 +63,7 @@ int vcpu_emulate_mov_dr(struct vcpu *vcpu)
 	/* DR4/DR5 are DR6/DR7, unless CR4.DE makes them #UD. */
 	if (dr == 4 || dr == 5) {
 		if (sregs.cr4 & X86_CR4_DE) {
-			hv->queue_exception(vcpu, X86_TRAP_UD, false, 0);
+			vcpu_queue_exception(vcpu, X86_TRAP_UD, false, 0);
 			return 1;
 		}
 		dr += 2;
@@ -73,7 +73,7 @@ int vcpu_emulate_mov_dr(struct vcpu *vcpu)
 	n = guest_fetch_insn(vcpu, &sregs, la, bytes, sizeof(bytes));
 	len = n > 0 ? mov_dr_decode(bytes, n, long64, &gpr) : 0;
 	if (!len) {
-		hv->queue_exception(vcpu, X86_TRAP_UD, false, 0);
+		vcpu_queue_exception(vcpu, X86_TRAP_UD, false, 0);
 		return 1;
 	}
 
@@ -83,7 +83,7 @@ int vcpu_emulate_mov_dr(struct vcpu *vcpu)
 			val = (u32)val;
 		/* The upper halves of DR6 and DR7 are reserved: #GP. */
 		if (dr >= 6 && (val >> 32)) {
-			hv->queue_exception(vcpu, X86_TRAP_GP, true, 0);
+			vcpu_queue_exception(vcpu, X86_TRAP_GP, true, 0);
 			return 1;
 		}
 		vcpu->dr[dr] = val;

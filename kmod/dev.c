@@ -44,6 +44,7 @@ long kvmlite_check_extension(unsigned long cap)
 	case KVM_CAP_USER_NMI:
 	case KVM_CAP_DEBUGREGS:
 	case KVM_CAP_INTR_SHADOW:
+	case KVM_CAP_BINARY_STATS_FD:
 		return 1;
 	case KVM_CAP_NR_VCPUS:
 		return min_t(unsigned int, num_online_cpus(),

@@ -77,8 +77,9 @@ static unsigned int vm_nr_memslots(struct vm *vm)
 static int vm_fill(struct sk_buff *skb, struct vm *vm,
 		   struct user_namespace *ns)
 {
-	/* A statistic: the count may be a fault behind, never torn. */
+	/* Statistics: the counts may be a fault behind, never torn. */
 	u64 mapped = READ_ONCE(vm->s2.mapped_pages);
+	u64 zapped = READ_ONCE(vm->s2.zapped_pages);
 	/* Pairs with the release in vcpu_create(). */
 	u32 nr_vcpus = smp_load_acquire(&vm->nr_vcpus);
 
@@ -91,11 +92,32 @@ static int vm_fill(struct sk_buff *skb, struct vm *vm,
 	    nla_put_u32(skb, KVMLITE_A_VM_NR_MEMSLOTS, vm_nr_memslots(vm)) ||
 	    nla_put_u64_64bit(skb, KVMLITE_A_VM_S2_MAPPED_BYTES,
 			      mapped * PAGE_SIZE, KVMLITE_A_PAD) ||
+	    nla_put_u64_64bit(skb, KVMLITE_A_VM_S2_ZAPPED_PAGES, zapped,
+			      KVMLITE_A_PAD) ||
 	    nla_put_u64_64bit(skb, KVMLITE_A_VM_CREATED_NS, vm->created_ns,
 			      KVMLITE_A_PAD))
 		return -EMSGSIZE;
 	return 0;
 }
+
+/* The vCPU's u64 counters other than exits, by attribute. */
+static const struct {
+	u16 type;
+	size_t offset;
+} vcpu_counters[] = {
+	{ KVMLITE_A_VCPU_USERSPACE_EXITS,
+	  offsetof(struct vcpu_stats, userspace_exits) },
+	{ KVMLITE_A_VCPU_S2_FAULTS, offsetof(struct vcpu_stats, s2_faults) },
+	{ KVMLITE_A_VCPU_S2_MAPPED_PAGES,
+	  offsetof(struct vcpu_stats, s2_mapped_pages) },
+	{ KVMLITE_A_VCPU_IRQ_INJECTIONS,
+	  offsetof(struct vcpu_stats, irq_injections) },
+	{ KVMLITE_A_VCPU_NMI_INJECTIONS,
+	  offsetof(struct vcpu_stats, nmi_injections) },
+	{ KVMLITE_A_VCPU_EXCEPTION_INJECTIONS,
+	  offsetof(struct vcpu_stats, exception_injections) },
+	{ KVMLITE_A_VCPU_GUEST_NS, offsetof(struct vcpu_stats, guest_ns) },
+};
 
 static int vcpu_fill(struct sk_buff *skb, struct vcpu *vcpu)
 {
@@ -115,11 +137,14 @@ static int vcpu_fill(struct sk_buff *skb, struct vcpu *vcpu)
 		if (nla_put_u64_64bit(skb, i + 1, READ_ONCE(st->exits[i]), 0))
 			return -EMSGSIZE;
 	nla_nest_end(skb, exits);
-	if (nla_put_u64_64bit(skb, KVMLITE_A_VCPU_USERSPACE_EXITS,
-			      READ_ONCE(st->userspace_exits), KVMLITE_A_PAD) ||
-	    nla_put_u64_64bit(skb, KVMLITE_A_VCPU_S2_FAULTS,
-			      READ_ONCE(st->s2_faults), KVMLITE_A_PAD) ||
-	    (cpu >= 0 && nla_put_u32(skb, KVMLITE_A_VCPU_HOST_CPU, cpu)))
+	for (i = 0; i < ARRAY_SIZE(vcpu_counters); i++) {
+		const u64 *val = (const void *)st + vcpu_counters[i].offset;
+
+		if (nla_put_u64_64bit(skb, vcpu_counters[i].type,
+				      READ_ONCE(*val), KVMLITE_A_PAD))
+			return -EMSGSIZE;
+	}
+	if (cpu >= 0 && nla_put_u32(skb, KVMLITE_A_VCPU_HOST_CPU, cpu))
 		return -EMSGSIZE;
 	return 0;
 }
@@ -361,6 +386,43 @@ void kvmlite_genl_vcpu_exit(struct vcpu *vcpu)
 			   nla_put_u64_64bit(skb, KVMLITE_A_EXIT_HW_REASON,
 					     vcpu->exit.hw_reason,
 					     KVMLITE_A_PAD));
+}
+
+/*
+ * KVM_SET_USER_MEMORY_REGION changed @slot (@old: what it was before,
+ * NULL for a new slot; @slot NULL for a deletion). The caller holds
+ * vm->slots_lock, so listeners see the changes of a VM in their order.
+ */
+void kvmlite_genl_memslot_changed(struct vm *vm, const struct memslot *old,
+				  const struct memslot *slot)
+{
+	const struct memslot *s = slot ? slot : old;
+	enum kvmlite_memslot_change change;
+	struct sk_buff *skb;
+	void *hdr;
+
+	if (!old)
+		change = KVMLITE_MEMSLOT_CREATE;
+	else if (!slot)
+		change = KVMLITE_MEMSLOT_DELETE;
+	else if (slot->base_gfn != old->base_gfn)
+		change = KVMLITE_MEMSLOT_MOVE;
+	else
+		change = KVMLITE_MEMSLOT_FLAGS;
+
+	skb = event_new(KVMLITE_CMD_MEMSLOT_CHANGED, &hdr);
+	if (skb)
+		event_send(skb, hdr,
+			   nla_put_u32(skb, KVMLITE_A_VM_ID, vm->id) ||
+			   nla_put_u32(skb, KVMLITE_A_MEMSLOT_ID, s->id) ||
+			   nla_put_u32(skb, KVMLITE_A_MEMSLOT_CHANGE, change) ||
+			   nla_put_u64_64bit(skb, KVMLITE_A_MEMSLOT_GPA,
+					     s->base_gfn << PAGE_SHIFT,
+					     KVMLITE_A_PAD) ||
+			   nla_put_u64_64bit(skb, KVMLITE_A_MEMSLOT_SIZE,
+					     s->npages << PAGE_SHIFT,
+					     KVMLITE_A_PAD) ||
+			   nla_put_u32(skb, KVMLITE_A_MEMSLOT_FLAGS, s->flags));
 }
 
 int kvmlite_genl_init(void)

@@ -25,10 +25,12 @@ void vcpu_inject_events(struct vcpu *vcpu)
 	if (vcpu->nmi_pending && hv->nmi_allowed(vcpu)) {
 		hv->inject_nmi(vcpu);
 		vcpu->nmi_pending--;
+		vcpu->stats.nmi_injections++;
 	}
 	if (vcpu->irq.queued && hv->interrupt_allowed(vcpu)) {
 		hv->inject_irq(vcpu, vcpu->irq.vector);
 		vcpu->irq.queued = false;
+		vcpu->stats.irq_injections++;
 	}
 	if (vcpu->irq.queued || READ_ONCE(vcpu->run->request_interrupt_window))
 		hv->enable_irq_window(vcpu);

@@ -146,6 +146,7 @@ static u64 s2_zap_locked(struct vm *vm, u64 gfn, u64 npages)
 		gfn = round_down(gfn, span) + span;
 	}
 	vm->s2.mapped_pages -= zapped;
+	vm->s2.zapped_pages += zapped;
 	return zapped;
 }
 
@@ -232,8 +233,10 @@ int s2_fault(struct vcpu *vcpu, u64 gpa, bool write, bool *is_mmio)
 	if (vm->s2.invalidate_in_progress || seq != vm->s2.invalidate_seq)
 		goto unlock;	/* the page may be on its way out: retry */
 	leaf = s2_walk(vcpu, gfn);
-	if (!hv->s2_present(*leaf))
+	if (!hv->s2_present(*leaf)) {
 		vm->s2.mapped_pages++;
+		vcpu->stats.s2_mapped_pages++;
+	}
 	WRITE_ONCE(*leaf, hv->s2_leaf_entry(page_to_pfn(page), write));
 	vcpu->stats.s2_faults++;
 unlock:

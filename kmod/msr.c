@@ -156,7 +156,7 @@ int vcpu_emulate_rdmsr(struct vcpu *vcpu)
 	u64 data;
 
 	if (msr_get_generic(vcpu, (u32)vcpu->gprs[GPR_RCX], &data)) {
-		hv->queue_exception(vcpu, X86_TRAP_GP, true, 0);
+		vcpu_queue_exception(vcpu, X86_TRAP_GP, true, 0);
 		return 1;
 	}
 	vcpu->gprs[GPR_RAX] = (u32)data;
@@ -170,7 +170,7 @@ int vcpu_emulate_wrmsr(struct vcpu *vcpu)
 	u64 data = (u32)vcpu->gprs[GPR_RAX] | vcpu->gprs[GPR_RDX] << 32;
 
 	if (msr_set_generic(vcpu, (u32)vcpu->gprs[GPR_RCX], data, false)) {
-		hv->queue_exception(vcpu, X86_TRAP_GP, true, 0);
+		vcpu_queue_exception(vcpu, X86_TRAP_GP, true, 0);
 		return 1;
 	}
 	vcpu_skip_instruction(vcpu);

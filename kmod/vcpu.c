@@ -7,6 +7,7 @@
 #include <linux/anon_inodes.h>
 #include <linux/file.h>
 #include <linux/mm.h>
+#include <linux/sched/clock.h>
 #include <linux/sched/signal.h>
 #include <linux/slab.h>
 #include <linux/uaccess.h>
@@ -68,6 +69,14 @@ void vcpu_skip_instruction(struct vcpu *vcpu)
 {
 	vcpu->rip = vcpu->exit.next_rip;
 	hv->clear_interrupt_shadow(vcpu);
+}
+
+/* Every exception the kernel raises in the guest goes through here. */
+void vcpu_queue_exception(struct vcpu *vcpu, u8 vector, bool has_error,
+			  u32 error)
+{
+	vcpu->stats.exception_injections++;
+	hv->queue_exception(vcpu, vector, has_error, error);
 }
 
 /* Exit handlers: 1 resume the guest, 0 exit to userspace, <0 error. */
@@ -139,7 +148,7 @@ static int exit_xsetbv(struct vcpu *vcpu)
 
 	/* Only XCR0 exists; a value it may not hold is #GP. */
 	if ((u32)vcpu->gprs[GPR_RCX] != 0 || !guest_xcr0_valid(val)) {
-		hv->queue_exception(vcpu, GP_VECTOR, true, 0);
+		vcpu_queue_exception(vcpu, GP_VECTOR, true, 0);
 		return 1;
 	}
 	vcpu->xcr0 = val;
@@ -167,22 +176,22 @@ static int exit_hypercall(struct vcpu *vcpu)
 
 static int exit_ud(struct vcpu *vcpu)
 {
-	hv->queue_exception(vcpu, UD_VECTOR, false, 0);
+	vcpu_queue_exception(vcpu, UD_VECTOR, false, 0);
 	return 1;
 }
 
 static int exit_gp(struct vcpu *vcpu)
 {
-	hv->queue_exception(vcpu, GP_VECTOR, true, 0);
+	vcpu_queue_exception(vcpu, GP_VECTOR, true, 0);
 	return 1;
 }
 
 static int exit_exception(struct vcpu *vcpu)
 {
 	/* #AC and #DB are intercepted only so a guest cannot loop on them. */
-	hv->queue_exception(vcpu, vcpu->exit.exception.vector,
-			    vcpu->exit.exception.has_error,
-			    vcpu->exit.exception.error);
+	vcpu_queue_exception(vcpu, vcpu->exit.exception.vector,
+			     vcpu->exit.exception.has_error,
+			     vcpu->exit.exception.error);
 	return 1;
 }
 
@@ -279,7 +288,11 @@ static bool vcpu_enter_guest(struct vcpu *vcpu)
 	smp_store_mb(vcpu->mode, IN_GUEST_MODE);
 	if (!need_resched() && !signal_pending(current) &&
 	    !READ_ONCE(hwvirt_rebooting)) {
+		/* The CPU's own clock: cheap, and this thread stays here. */
+		u64 start = local_clock();
+
 		hv->vcpu_run(vcpu);
+		vcpu->stats.guest_ns += local_clock() - start;
 		entered = true;
 	}
 	WRITE_ONCE(vcpu->mode, OUTSIDE_GUEST_MODE);
@@ -543,6 +556,9 @@ static long vcpu_ioctl(struct file *filp, unsigned int ioctl,
 		break;
 	case KVM_SET_MSRS:
 		r = vcpu_ioctl_msrs(vcpu, argp, true);
+		break;
+	case KVM_GET_STATS_FD:
+		r = vcpu_get_stats_fd(vcpu);
 		break;
 	default:
 		r = -EINVAL;	/* KVM's answer on a vCPU fd */

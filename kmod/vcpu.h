@@ -39,10 +39,19 @@ enum vcpu_pending {
 	PENDING_MMIO,		/* finish the decoded instruction */
 };
 
+/*
+ * Written only by the vCPU thread, read whole (64-bit stores) by the
+ * netlink family without a lock: counting shares nothing on the exit path.
+ */
 struct vcpu_stats {
 	u64 exits[KVMLITE_EXIT_NR];
 	u64 userspace_exits;
 	u64 s2_faults;
+	u64 s2_mapped_pages;	/* leaves its faults made present */
+	u64 irq_injections;
+	u64 nmi_injections;
+	u64 exception_injections;
+	u64 guest_ns;		/* in the vendor's vcpu_run */
 };
 
 /*
@@ -101,6 +110,11 @@ int vcpu_create(struct vm *vm, u32 id);
 void vcpu_free(struct vcpu *vcpu);
 
 void vcpu_skip_instruction(struct vcpu *vcpu);
+void vcpu_queue_exception(struct vcpu *vcpu, u8 vector, bool has_error,
+			  u32 error);
+
+/* stats.c: KVM_GET_STATS_FD */
+long vcpu_get_stats_fd(struct vcpu *vcpu);
 
 /* irq.c */
 void vcpu_inject_events(struct vcpu *vcpu);

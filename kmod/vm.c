@@ -131,7 +131,7 @@ static int vm_set_memory_region(struct vm *vm,
 {
 	struct memslots *slots, *copy;
 	struct memslot *old, *slot;
-	struct memslot zap = { };
+	struct memslot was = { };
 	int err;
 
 	mutex_lock(&vm->slots_lock);
@@ -140,6 +140,11 @@ static int vm_set_memory_region(struct vm *vm,
 	err = memslot_validate(slots, mem, &old);
 	if (err)
 		goto out;
+	/* As KVM: the same slot again changes nothing, and keeps its map. */
+	if (old && mem->memory_size &&
+	    mem->guest_phys_addr >> PAGE_SHIFT == old->base_gfn &&
+	    mem->flags == old->flags)
+		goto out;
 
 	copy = kmemdup(slots, sizeof(*slots), GFP_KERNEL_ACCOUNT);
 	if (!copy) {
@@ -147,13 +152,14 @@ static int vm_set_memory_region(struct vm *vm,
 		goto out;
 	}
 	if (old) {
-		zap = *old;
+		was = *old;
 		slot = &copy->slot[old - slots->slot];
 	} else {
 		slot = &copy->slot[copy->nr++];
 	}
 	if (!mem->memory_size) {
 		*slot = copy->slot[--copy->nr];
+		slot = NULL;
 	} else {
 		slot->id = mem->slot;
 		slot->base_gfn = mem->guest_phys_addr >> PAGE_SHIFT;
@@ -167,8 +173,9 @@ static int vm_set_memory_region(struct vm *vm,
 	synchronize_srcu(&vm->srcu);
 	/* ... so what it mapped can go, and stays gone. */
 	if (old)
-		s2_zap_gfn_range(vm, zap.base_gfn, zap.npages);
+		s2_zap_gfn_range(vm, was.base_gfn, was.npages);
 	kfree(slots);
+	kvmlite_genl_memslot_changed(vm, old ? &was : NULL, slot);
 out:
 	mutex_unlock(&vm->slots_lock);
 	return err;
@@ -235,6 +242,8 @@ static long vm_ioctl(struct file *filp, unsigned int ioctl, unsigned long arg)
 		return vm_ioctl_set_tss_addr(arg);
 	case KVM_SET_IDENTITY_MAP_ADDR:
 		return vm_ioctl_set_identity_map_addr(vm, argp);
+	case KVM_GET_STATS_FD:
+		return vm_get_stats_fd(vm);
 	default:
 		return -ENOTTY;
 	}

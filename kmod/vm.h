@@ -45,6 +45,8 @@ struct s2_mmu {
 	unsigned long invalidate_seq;
 	long invalidate_in_progress;
 	u64 mapped_pages;
+	/* Counted here: zaps come from MMU notifiers, not from a vCPU. */
+	u64 zapped_pages;
 };
 
 /*
@@ -89,6 +91,11 @@ void kvmlite_genl_vm_add(struct vm *vm);
 void kvmlite_genl_vm_remove(struct vm *vm);
 void kvmlite_genl_vcpu_created(struct vcpu *vcpu);
 void kvmlite_genl_vcpu_exit(struct vcpu *vcpu);
+void kvmlite_genl_memslot_changed(struct vm *vm, const struct memslot *old,
+				  const struct memslot *slot);
+
+/* stats.c: KVM_GET_STATS_FD */
+long vm_get_stats_fd(struct vm *vm);
 
 /* mmu.c */
 u64 s2_max_gfn(void);

@@ -17,21 +17,73 @@ static const char *const event_names[] = {
 	[KVMLITE_CMD_VM_DESTROYED] = "vm_destroyed",
 	[KVMLITE_CMD_VCPU_CREATED] = "vcpu_created",
 	[KVMLITE_CMD_VCPU_EXIT] = "vcpu_exit",
+	[KVMLITE_CMD_MEMSLOT_CHANGED] = "memslot",
 };
+
+static const char *const change_names[] = {
+	[KVMLITE_MEMSLOT_CREATE] = "create",
+	[KVMLITE_MEMSLOT_DELETE] = "delete",
+	[KVMLITE_MEMSLOT_MOVE] = "move",
+	[KVMLITE_MEMSLOT_FLAGS] = "flags",
+};
+
+/* How an attribute is printed: as text, hex is for addresses and codes. */
+enum field_kind { FIELD_U32, FIELD_U64_HEX, FIELD_STRING, FIELD_CHANGE };
 
 /* The attributes an event may carry, in the order they are printed. */
 static const struct {
 	int type;
+	enum field_kind kind;
 	const char *name;
 } fields[] = {
-	{ KVMLITE_A_VM_ID, "vm" },
-	{ KVMLITE_A_VCPU_ID, "vcpu" },
-	{ KVMLITE_A_VM_PID, "pid" },
-	{ KVMLITE_A_VM_COMM, "comm" },
-	{ KVMLITE_A_VM_UID, "uid" },
-	{ KVMLITE_A_EXIT_KVM_REASON, "kvm_exit_reason" },
-	{ KVMLITE_A_EXIT_HW_REASON, "hw_reason" },
+	{ KVMLITE_A_VM_ID, FIELD_U32, "vm" },
+	{ KVMLITE_A_VCPU_ID, FIELD_U32, "vcpu" },
+	{ KVMLITE_A_VM_PID, FIELD_U32, "pid" },
+	{ KVMLITE_A_VM_COMM, FIELD_STRING, "comm" },
+	{ KVMLITE_A_VM_UID, FIELD_U32, "uid" },
+	{ KVMLITE_A_EXIT_KVM_REASON, FIELD_U32, "kvm_exit_reason" },
+	{ KVMLITE_A_EXIT_HW_REASON, FIELD_U64_HEX, "hw_reason" },
+	{ KVMLITE_A_MEMSLOT_ID, FIELD_U32, "slot" },
+	{ KVMLITE_A_MEMSLOT_CHANGE, FIELD_CHANGE, "change" },
+	{ KVMLITE_A_MEMSLOT_GPA, FIELD_U64_HEX, "gpa" },
+	{ KVMLITE_A_MEMSLOT_SIZE, FIELD_U64_HEX, "size" },
+	{ KVMLITE_A_MEMSLOT_FLAGS, FIELD_U32, "flags" },
 };
+
+static void print_string(const char *name, const char *str, bool json)
+{
+	if (json) {
+		printf(", \"%s\": ", name);
+		json_string(str);
+	} else {
+		printf(" %s=%s", name, str);
+	}
+}
+
+static void print_field(int i, struct nlattr *f, bool json)
+{
+	uint32_t change;
+
+	switch (fields[i].kind) {
+	case FIELD_U32:
+		printf(json ? ", \"%s\": %u" : " %s=%u", fields[i].name,
+		       nla_get_u32(f));
+		break;
+	case FIELD_U64_HEX:
+		printf(json ? ", \"%s\": %" PRIu64 : " %s=%#" PRIx64,
+		       fields[i].name, nla_get_u64(f));
+		break;
+	case FIELD_STRING:
+		print_string(fields[i].name, nla_get_string(f), json);
+		break;
+	case FIELD_CHANGE:
+		change = nla_get_u32(f);
+		print_string(fields[i].name,
+			     change < ARRAY_SIZE(change_names) ?
+			     change_names[change] : "unknown", json);
+		break;
+	}
+}
 
 static int print_event(struct nl_msg *msg, void *arg)
 {
@@ -46,24 +98,9 @@ static int print_event(struct nl_msg *msg, void *arg)
 	if (!name || genlmsg_parse(nlmsg_hdr(msg), 0, a, KVMLITE_A_MAX, NULL))
 		return NL_SKIP;
 	printf(*json ? "{\"event\": \"%s\"" : "%s", name);
-	for (i = 0; i < ARRAY_SIZE(fields); i++) {
-		const struct nlattr *f = a[fields[i].type];
-
-		if (!f)
-			continue;
-		if (fields[i].type == KVMLITE_A_VM_COMM && *json) {
-			printf(", \"%s\": ", fields[i].name);
-			json_string(nla_get_string((struct nlattr *)f));
-		} else if (fields[i].type == KVMLITE_A_VM_COMM)
-			printf(" %s=%s", fields[i].name,
-			       nla_get_string((struct nlattr *)f));
-		else if (fields[i].type == KVMLITE_A_EXIT_HW_REASON)
-			printf(*json ? ", \"%s\": %" PRIu64 : " %s=%#" PRIx64,
-			       fields[i].name, nla_get_u64((struct nlattr *)f));
-		else
-			printf(*json ? ", \"%s\": %u" : " %s=%u",
-			       fields[i].name, nla_get_u32((struct nlattr *)f));
-	}
+	for (i = 0; i < ARRAY_SIZE(fields); i++)
+		if (a[fields[i].type])
+			print_field(i, a[fields[i].type], *json);
 	printf(*json ? "}\n" : "\n");
 	fflush(stdout);
 	return NL_OK;
@@ -74,7 +111,8 @@ static int events_usage(FILE *out, int status)
 	fprintf(out, "usage: kvmlite events [--json]\n"
 		"Prints one line per kvmlite event: VMs created and destroyed,\n"
 		"vCPUs created, vCPUs stopped by shutdown, failed entry or an\n"
-		"internal error. Needs CAP_SYS_ADMIN.\n");
+		"internal error, memory slots created, deleted, moved or given\n"
+		"new flags. Needs CAP_SYS_ADMIN.\n");
 	return status;
 }
 

@@ -54,6 +54,9 @@ struct vcpu_row {
 	uint64_t total;			/* all of exits[] */
 	uint64_t userspace_exits;
 	uint64_t s2_faults;
+	uint64_t mapped_pages;		/* by its second-level faults */
+	uint64_t irqs, nmis, exceptions;	/* injected */
+	uint64_t guest_ns;
 	double rate;			/* exits per second, live view */
 };
 
@@ -61,6 +64,7 @@ struct vm_row {
 	uint32_t id, pid, uid, nr_vcpus, nr_memslots;
 	char comm[32];
 	uint64_t mapped_bytes;
+	uint64_t zapped_pages;
 	uint64_t created_ns;
 	unsigned int nr_rows;
 	struct vcpu_row *vcpus;
@@ -106,9 +110,17 @@ static int parse_vm(struct nl_msg *msg, void *arg)
 		vm->nr_memslots = nla_get_u32(a[KVMLITE_A_VM_NR_MEMSLOTS]);
 	if (a[KVMLITE_A_VM_S2_MAPPED_BYTES])
 		vm->mapped_bytes = nla_get_u64(a[KVMLITE_A_VM_S2_MAPPED_BYTES]);
+	if (a[KVMLITE_A_VM_S2_ZAPPED_PAGES])
+		vm->zapped_pages = nla_get_u64(a[KVMLITE_A_VM_S2_ZAPPED_PAGES]);
 	if (a[KVMLITE_A_VM_CREATED_NS])
 		vm->created_ns = nla_get_u64(a[KVMLITE_A_VM_CREATED_NS]);
 	return NL_OK;
+}
+
+/* The u64 attribute @type, or 0 from a module that does not send it. */
+static uint64_t get_u64(struct nlattr **a, int type)
+{
+	return a[type] ? nla_get_u64(a[type]) : 0;
 }
 
 static int parse_vcpu(struct nl_msg *msg, void *arg)
@@ -130,11 +142,13 @@ static int parse_vcpu(struct nl_msg *msg, void *arg)
 	v->id = nla_get_u32(a[KVMLITE_A_VCPU_ID]);
 	v->host_cpu = a[KVMLITE_A_VCPU_HOST_CPU] ?
 		      (int)nla_get_u32(a[KVMLITE_A_VCPU_HOST_CPU]) : -1;
-	if (a[KVMLITE_A_VCPU_USERSPACE_EXITS])
-		v->userspace_exits =
-			nla_get_u64(a[KVMLITE_A_VCPU_USERSPACE_EXITS]);
-	if (a[KVMLITE_A_VCPU_S2_FAULTS])
-		v->s2_faults = nla_get_u64(a[KVMLITE_A_VCPU_S2_FAULTS]);
+	v->userspace_exits = get_u64(a, KVMLITE_A_VCPU_USERSPACE_EXITS);
+	v->s2_faults = get_u64(a, KVMLITE_A_VCPU_S2_FAULTS);
+	v->mapped_pages = get_u64(a, KVMLITE_A_VCPU_S2_MAPPED_PAGES);
+	v->irqs = get_u64(a, KVMLITE_A_VCPU_IRQ_INJECTIONS);
+	v->nmis = get_u64(a, KVMLITE_A_VCPU_NMI_INJECTIONS);
+	v->exceptions = get_u64(a, KVMLITE_A_VCPU_EXCEPTION_INJECTIONS);
+	v->guest_ns = get_u64(a, KVMLITE_A_VCPU_GUEST_NS);
 	/* Reason r is type r + 1; type 0 is padding, newer reasons skipped. */
 	if (a[KVMLITE_A_VCPU_EXITS])
 		nla_for_each_nested(e, a[KVMLITE_A_VCPU_EXITS], rem) {
@@ -234,18 +248,26 @@ static void print_json(const struct snapshot *snap)
 		       vm->id, vm->pid);
 		json_string(vm->comm);
 		printf(", \"uid\": %u, \"nr_vcpus\": %u, \"nr_memslots\": %u, "
-		       "\"s2_mapped_bytes\": %" PRIu64 ", \"created_ns\": %" PRIu64
-		       ", \"vcpus\": [",
+		       "\"s2_mapped_bytes\": %" PRIu64
+		       ", \"s2_zapped_pages\": %" PRIu64
+		       ", \"created_ns\": %" PRIu64 ", \"vcpus\": [",
 		       vm->uid, vm->nr_vcpus, vm->nr_memslots, vm->mapped_bytes,
-		       vm->created_ns);
+		       vm->zapped_pages, vm->created_ns);
 		for (j = 0; j < vm->nr_rows; j++) {
 			const struct vcpu_row *v = &vm->vcpus[j];
 
 			printf("%s\n  {\"id\": %u, \"host_cpu\": %d, "
 			       "\"userspace_exits\": %" PRIu64
-			       ", \"s2_faults\": %" PRIu64 ", \"exits\": {",
+			       ", \"s2_faults\": %" PRIu64
+			       ", \"s2_mapped_pages\": %" PRIu64
+			       ", \"irq_injections\": %" PRIu64
+			       ", \"nmi_injections\": %" PRIu64
+			       ", \"exception_injections\": %" PRIu64
+			       ", \"guest_ns\": %" PRIu64 ", \"exits\": {",
 			       j ? "," : "", v->id, v->host_cpu,
-			       v->userspace_exits, v->s2_faults);
+			       v->userspace_exits, v->s2_faults,
+			       v->mapped_pages, v->irqs, v->nmis,
+			       v->exceptions, v->guest_ns);
 			for (r = 0; r < KVMLITE_EXIT_NR; r++)
 				printf("%s\"%s\": %" PRIu64, r ? ", " : "",
 				       exit_names[r], v->exits[r]);
@@ -324,35 +346,57 @@ static const char *top_reason(const uint64_t *exits)
 	return exits[best] ? exit_names[best] : "-";
 }
 
+/*
+ * The counters a vCPU row and its VM's row share: the VM's are its
+ * vCPUs' sums. Injections are interrupts/NMIs/exceptions.
+ */
+static void print_counters(const struct vcpu_row *v)
+{
+	char inj[48];
+
+	snprintf(inj, sizeof(inj), "%" PRIu64 "/%" PRIu64 "/%" PRIu64,
+		 v->irqs, v->nmis, v->exceptions);
+	printf(" %8" PRIu64 " %14s %9" PRIu64 " %10.0f %12" PRIu64 " %s\n",
+	       v->mapped_pages, inj, v->guest_ns / 1000000, v->rate,
+	       v->total, top_reason(v->exits));
+}
+
 static void print_table(const struct snapshot *snap)
 {
 	unsigned int i, j, r;
 
-	printf("%-6s %-6s %-16s %7s %6s %10s %12s %14s %s\n", "VM",
-	       "VCPU", "COMM/PID", "HOSTCPU", "SLOTS", "MAPPED_KB",
-	       "EXITS/S", "EXITS", "TOP");
+	printf("%-6s %-6s %-16s %7s %5s %9s %7s %8s %14s %9s %10s %12s %s\n",
+	       "VM", "VCPU", "COMM/PID", "HOSTCPU", "SLOTS", "MAPPED_KB",
+	       "ZAPPED", "MAPS", "IRQ/NMI/EXC", "GUEST_MS", "EXITS/S",
+	       "EXITS", "TOP");
 	for (i = 0; i < snap->nr_vms; i++) {
 		const struct vm_row *vm = &snap->vms[i];
-		uint64_t all[KVMLITE_EXIT_NR] = { 0 }, total = 0;
+		struct vcpu_row sum = { .rate = vm->rate };
 		char who[40];
 
-		for (j = 0; j < vm->nr_rows; j++)
-			for (r = 0; r < KVMLITE_EXIT_NR; r++) {
-				all[r] += vm->vcpus[j].exits[r];
-				total += vm->vcpus[j].exits[r];
-			}
-		snprintf(who, sizeof(who), "%s/%u", vm->comm, vm->pid);
-		printf("%-6u %-6s %-16s %7s %6u %10" PRIu64 " %12.0f %14"
-		       PRIu64 " %s\n", vm->id, "-", who, "-",
-		       vm->nr_memslots, vm->mapped_bytes >> 10, vm->rate,
-		       total, top_reason(all));
 		for (j = 0; j < vm->nr_rows; j++) {
 			const struct vcpu_row *v = &vm->vcpus[j];
 
-			printf("%-6s %-6u %-16s %7d %6s %10s %12.0f %14"
-			       PRIu64 " %s\n", "", v->id, "", v->host_cpu,
-			       "", "", v->rate, v->total,
-			       top_reason(v->exits));
+			for (r = 0; r < KVMLITE_EXIT_NR; r++)
+				sum.exits[r] += v->exits[r];
+			sum.total += v->total;
+			sum.mapped_pages += v->mapped_pages;
+			sum.irqs += v->irqs;
+			sum.nmis += v->nmis;
+			sum.exceptions += v->exceptions;
+			sum.guest_ns += v->guest_ns;
+		}
+		snprintf(who, sizeof(who), "%s/%u", vm->comm, vm->pid);
+		printf("%-6u %-6s %-16s %7s %5u %9" PRIu64 " %7" PRIu64,
+		       vm->id, "-", who, "-", vm->nr_memslots,
+		       vm->mapped_bytes >> 10, vm->zapped_pages);
+		print_counters(&sum);
+		for (j = 0; j < vm->nr_rows; j++) {
+			const struct vcpu_row *v = &vm->vcpus[j];
+
+			printf("%-6s %-6u %-16s %7d %5s %9s %7s", "", v->id, "",
+			       v->host_cpu, "", "", "");
+			print_counters(v);
 		}
 	}
 }
@@ -362,7 +406,10 @@ static int stat_usage(FILE *out, int status)
 	fprintf(out, "usage: kvmlite stat [--once] [--json] [--vm ID] [--interval SECS]\n"
 		"Shows every VM kvmlite runs (those of your uid unless you have\n"
 		"CAP_SYS_ADMIN), its vCPUs and their exits by reason. Live, it\n"
-		"refreshes every SECS (default 1) and sorts by exit rate.\n");
+		"refreshes every SECS (default 1) and sorts by exit rate.\n"
+		"MAPPED_KB: mapped in the second-level tables now; ZAPPED: pages\n"
+		"the host took back; MAPS: pages the vCPUs' faults mapped;\n"
+		"IRQ/NMI/EXC: injected; GUEST_MS: time in guest mode.\n");
 	return status;
 }
 

@@ -227,7 +227,7 @@ static bool vmx_new_cr4_valid(const struct kvm_sregs *s, u64 cr4)
 
 static int vmx_cr_fault(struct vcpu *vcpu, u8 vector)
 {
-	vmx_queue_exception(vcpu, vector, vector == X86_TRAP_GP, 0);
+	vcpu_queue_exception(vcpu, vector, vector == X86_TRAP_GP, 0);
 	return 1;
 }
 

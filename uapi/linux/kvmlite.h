@@ -127,6 +127,12 @@ enum kvmlite_genl_cmd {
 	 * KVMLITE_A_EXIT_KVM_REASON and KVMLITE_A_EXIT_HW_REASON.
 	 */
 	KVMLITE_CMD_VCPU_EXIT,
+	/*
+	 * KVM_SET_USER_MEMORY_REGION changed a slot: KVMLITE_A_VM_ID and
+	 * the KVMLITE_A_MEMSLOT_* attributes, with the slot as it is now
+	 * (as it was, for a deletion).
+	 */
+	KVMLITE_CMD_MEMSLOT_CHANGED,
 	__KVMLITE_CMD_MAX,
 	KVMLITE_CMD_MAX = __KVMLITE_CMD_MAX - 1
 };
@@ -153,8 +159,29 @@ enum kvmlite_genl_attr {
 	KVMLITE_A_VCPU_HOST_CPU,	/* u32, last run on; absent: never ran */
 	KVMLITE_A_EXIT_KVM_REASON,	/* u32, kvm_run's KVM_EXIT_* */
 	KVMLITE_A_EXIT_HW_REASON,	/* u64, the vendor's exit code */
+	/* Pages whose second-level entries the host took away (zaps). */
+	KVMLITE_A_VM_S2_ZAPPED_PAGES,	/* u64 */
+	KVMLITE_A_VCPU_S2_MAPPED_PAGES,	/* u64, pages its faults mapped */
+	KVMLITE_A_VCPU_IRQ_INJECTIONS,	/* u64, external interrupts */
+	KVMLITE_A_VCPU_NMI_INJECTIONS,	/* u64 */
+	/* u64, exceptions the kernel raised in the guest (#UD, #GP, ...) */
+	KVMLITE_A_VCPU_EXCEPTION_INJECTIONS,
+	KVMLITE_A_VCPU_GUEST_NS,	/* u64, time in guest mode */
+	KVMLITE_A_MEMSLOT_ID,		/* u32, KVM's slot number */
+	KVMLITE_A_MEMSLOT_CHANGE,	/* u32, enum kvmlite_memslot_change */
+	KVMLITE_A_MEMSLOT_GPA,		/* u64, guest-physical base */
+	KVMLITE_A_MEMSLOT_SIZE,		/* u64, bytes */
+	KVMLITE_A_MEMSLOT_FLAGS,	/* u32, KVM_MEM_* */
 	__KVMLITE_A_MAX,
 	KVMLITE_A_MAX = __KVMLITE_A_MAX - 1
+};
+
+/* What KVMLITE_CMD_MEMSLOT_CHANGED reports, as KVM names the changes. */
+enum kvmlite_memslot_change {
+	KVMLITE_MEMSLOT_CREATE,
+	KVMLITE_MEMSLOT_DELETE,
+	KVMLITE_MEMSLOT_MOVE,		/* a new guest-physical base */
+	KVMLITE_MEMSLOT_FLAGS,		/* new flags only */
 };
 
 #endif /* _UAPI_LINUX_KVMLITE_H */
