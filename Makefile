@@ -27,15 +27,18 @@ SELFTEST_LIB := $(wildcard selftests/lib/*.c)
 SELFTESTS := $(patsubst selftests/x86/%.c,$(BUILD)/selftests/%, \
 	     $(wildcard selftests/x86/*_test.c))
 BENCH := $(BUILD)/bench/bench
+EXAMPLES := $(patsubst examples/%.c,$(BUILD)/examples/%, \
+	    $(wildcard examples/*.c))
 UNIT_TESTS := $(patsubst selftests/unit/%.c,$(BUILD)/unit/%, \
 	      $(wildcard selftests/unit/*_test.c))
 # Pure kernel logic the unit tests compile on the host.
 UNIT_KMOD_SRCS := kmod/vmx/caps.c kmod/svm/caps.c kmod/emulate.c
 
-.PHONY: all module userspace selftests bench-client unit check check-unit \
-	check-svm check-vmx bench bench-svm bench-vmx demo install clean
+.PHONY: all module userspace selftests bench-client examples unit check \
+	check-unit check-svm check-vmx bench bench-svm bench-vmx demo \
+	install clean
 
-all: module userspace selftests bench-client
+all: module userspace selftests bench-client examples
 
 module:
 	@test -d $(KDIR) || { echo "no kernel build tree at KDIR=$(KDIR):" \
@@ -65,6 +68,13 @@ $(BENCH): selftests/bench/bench.c $(SELFTEST_LIB) \
 	  $(wildcard selftests/lib/*.h) $(UAPI)
 	@mkdir -p $(@D)
 	$(CC) $(USER_CFLAGS) -o $@ $< $(SELFTEST_LIB) $(USER_LDFLAGS)
+
+# Stand-alone KVM clients: <linux/kvm.h> only, nothing of kvmlite's.
+examples: $(EXAMPLES)
+
+$(BUILD)/examples/%: examples/%.c
+	@mkdir -p $(@D)
+	$(CC) $(USER_CFLAGS) -o $@ $< $(USER_LDFLAGS)
 
 unit: $(UNIT_TESTS)
 

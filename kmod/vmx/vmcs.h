@@ -221,9 +221,6 @@
 #define INSN_INFO_ADDR_SIZE_SHIFT	7
 #define INSN_INFO_SEG_SHIFT		15
 
-/* VM-instruction error numbers that concern us */
-#define VMX_ERR_LAUNCH_NONCLEAR		4
-
 #ifndef __ASSEMBLY__
 /*
  * VMX instructions. Each may fault with #UD once VMX is off (after the

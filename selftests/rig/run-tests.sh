@@ -32,6 +32,9 @@ for dev in /dev/kvm /dev/kvmlite; do
 	# The benchmark client works on this device (--quick, not timed).
 	[ "$short" = 1 ] ||
 		run_tap "bench_smoke[$dev]" 600 /rig/bench-smoke.sh "$dev"
+	# A client that knows only <linux/kvm.h> runs unchanged here.
+	check "examples/hello on $dev: the guest's greeting" \
+		"/rig/hello $dev | grep -qx 'Hello, world from a guest'"
 	check "kvmlite info -d $dev" "kvmlite info -d $dev > /tmp/info 2>&1"
 	sed 's/^/# /' /tmp/info
 done
