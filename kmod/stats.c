@@ -78,6 +78,7 @@ static const char *exit_stat_name(enum kvmlite_exit_reason reason)
 
 /* A vCPU's: after the exits by reason, these. */
 static const struct stats_def vcpu_stats[] = {
+	VCPU_STAT("exits", exits_total),
 	VCPU_STAT("userspace_exits", userspace_exits),
 	VCPU_STAT("s2_faults", s2_faults),
 	VCPU_STAT("s2_mapped_pages", s2_mapped_pages),

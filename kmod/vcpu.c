@@ -265,6 +265,7 @@ static int vcpu_handle_exit(struct vcpu *vcpu)
 	if (reason >= KVMLITE_EXIT_NR || !exit_handlers[reason])
 		reason = KVMLITE_EXIT_UNKNOWN;
 	vcpu->stats.exits[reason]++;
+	vcpu->stats.exits_total++;
 	return exit_handlers[reason](vcpu);
 }
 

@@ -45,6 +45,7 @@ enum vcpu_pending {
  */
 struct vcpu_stats {
 	u64 exits[KVMLITE_EXIT_NR];
+	u64 exits_total;	/* KVM's "exits": every VM exit */
 	u64 userspace_exits;
 	u64 s2_faults;
 	u64 s2_mapped_pages;	/* leaves its faults made present */

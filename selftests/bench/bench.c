@@ -190,6 +190,7 @@ struct sample {
 	unsigned long long guest_tsc;	/* 0: measured on the host */
 	unsigned long long host_ns;
 	unsigned long long user_exits;	/* KVM_RUN returns, timed part */
+	long long guest_exits;		/* all VM exits, timed part; -1: n/a */
 	long long anon_huge_kib;	/* THP backing the range; -1: n/a */
 };
 
@@ -231,6 +232,8 @@ struct loop {
 	void *fault_map;		/* mmap'ed, FAULT_SLOT's backing */
 	size_t fault_map_len;
 	unsigned char *fault_mem;	/* 2 MiB-aligned in fault_map */
+	int stats_fd;			/* the vCPU's KVM_GET_STATS_FD, or -1 */
+	off_t exits_offset;		/* where "exits" is read in it */
 };
 
 static char error[256];
@@ -428,20 +431,73 @@ static int run_pass(struct loop *l, unsigned long count)
 	return ret;
 }
 
+/*
+ * The vCPU's "exits" counter, through KVM's binary statistics
+ * (Documentation/virt/kvm/api.rst, "KVM_GET_STATS_FD"): both hypervisors
+ * count every VM exit under that name, so a ratio can be explained by
+ * the exits behind it. Returns false where the device has no such fd.
+ */
+static bool stats_open(struct loop *l)
+{
+	struct kvm_stats_header hdr;
+	struct kvm_stats_desc *desc;
+	size_t desc_size;
+	bool found = false;
+	__u32 i;
+
+	l->stats_fd = ioctl(l->g.vcpu.fd, KVM_GET_STATS_FD, NULL);
+	if (l->stats_fd < 0)
+		return false;
+	if (pread(l->stats_fd, &hdr, sizeof(hdr), 0) != sizeof(hdr))
+		goto fail;
+	desc_size = sizeof(*desc) + hdr.name_size;
+	desc = malloc(desc_size);
+	if (!desc)
+		goto fail;
+	for (i = 0; i < hdr.num_desc && !found; i++) {
+		if (pread(l->stats_fd, desc, desc_size,
+			  hdr.desc_offset + i * desc_size) != (ssize_t)desc_size)
+			break;
+		desc->name[hdr.name_size - 1] = '\0';
+		found = !strcmp(desc->name, "exits");
+		l->exits_offset = hdr.data_offset + desc->offset;
+	}
+	free(desc);
+	if (found)
+		return true;
+fail:
+	close(l->stats_fd);
+	l->stats_fd = -1;
+	return false;
+}
+
+static long long stats_exits(const struct loop *l)
+{
+	__u64 value;
+
+	if (l->stats_fd < 0 ||
+	    pread(l->stats_fd, &value, sizeof(value), l->exits_offset) !=
+	    sizeof(value))
+		return -1;
+	return value;
+}
+
 static int loop_passes(struct loop *l, const struct metric *m,
 		       struct sample *s)
 {
-	long long huge_before = -1, huge_after;
+	long long huge_before = -1, huge_after, exits_before;
 	unsigned long long t;
 
 	if (m->first_touch)
 		huge_before = anon_huge_kib();
 	else if (run_pass(l, 1 + l->count / 16))
 		return -1;
+	exits_before = stats_exits(l);
 	t = now_ns();
 	if (run_pass(l, l->count))
 		return -1;
 	s->host_ns = now_ns() - t;
+	s->guest_exits = exits_before >= 0 ? stats_exits(l) - exits_before : -1;
 	huge_after = huge_before >= 0 ? anon_huge_kib() : -1;
 	if (huge_after >= 0)
 		s->anon_huge_kib = huge_after - huge_before;
@@ -455,7 +511,7 @@ static int measure_loop(struct bench *b, const struct metric *m,
 			unsigned long count, struct sample *s)
 {
 	const unsigned char *start = m->start, *end = m->end;
-	struct loop l = { .m = m, .count = count };
+	struct loop l = { .m = m, .count = count, .stats_fd = -1 };
 	int ret;
 
 	if (b->intel && m->intel_start) {
@@ -469,8 +525,11 @@ static int measure_loop(struct bench *b, const struct metric *m,
 	ret = l.param ? 0 : fail("no guest memory at 0x%x", VM_DATA_GPA);
 	if (!ret && m->setup)
 		ret = m->setup(&l);
+	stats_open(&l);
 	if (!ret)
 		ret = loop_passes(&l, m, s);
+	if (l.stats_fd >= 0)
+		close(l.stats_fd);
 	guest_destroy(&l.g);
 	if (l.fault_map)
 		munmap(l.fault_map, l.fault_map_len);
@@ -605,6 +664,8 @@ static void print_sample(const struct bench *b, const struct metric *m,
 	if (m->measure == measure_loop)
 		printf(",\"guest_tsc_delta\":%llu,\"user_exits\":%llu",
 		       s->guest_tsc, s->user_exits);
+	if (m->measure == measure_loop && s->guest_exits >= 0)
+		printf(",\"guest_exits\":%lld", s->guest_exits);
 	if (s->anon_huge_kib >= 0)
 		printf(",\"anon_huge_kib\":%lld", s->anon_huge_kib);
 	printf("}\n");
@@ -780,6 +841,7 @@ int main(int argc, char **argv)
 			m = &metrics[i];
 			memset(&s, 0, sizeof(s));
 			s.anon_huge_kib = -1;
+			s.guest_exits = -1;
 			if (m->measure(&b, m, metric_count(&b, m), &s)) {
 				print_unavailable(&b, m, "error", error);
 				status = 1;

@@ -65,6 +65,10 @@ BEGIN {
 		# The exits of the operations: less the end-of-loop one.
 		if (ue != "" && it > 0)
 			exits[hv, m, n] = (ue - 1) / it
+		# Every VM exit, from the vCPU's "exits" statistic.
+		ge = field($0, "guest_exits")
+		if (ge != "" && it > 0)
+			gexits[hv, m, n] = ge / it
 		if (r + 0 > maxround)
 			maxround = r + 0
 	}
@@ -80,7 +84,8 @@ function field(line, key,    v) {
 	return v
 }
 
-# median(hv, m, what): of sample[] or exits[] for one device and metric.
+# median(hv, m, what): of sample[], exits[] or gexits[] for one device
+# and metric.
 function median(hv, m, what,    a, n, i, j, t) {
 	n = 0
 	for (i = 1; i <= count[hv, m]; i++) {
@@ -88,6 +93,10 @@ function median(hv, m, what,    a, n, i, j, t) {
 			if (!((hv, m, i) in exits))
 				continue
 			a[++n] = exits[hv, m, i]
+		} else if (what == "gexits") {
+			if (!((hv, m, i) in gexits))
+				continue
+			a[++n] = gexits[hv, m, i]
 		} else {
 			a[++n] = sample[hv, m, i]
 		}
@@ -143,6 +152,8 @@ function jdevice(hv, m,    s, i) {
 	s = s "]"
 	if (xmed[hv, m] != "")
 		s = s ",\"user_exits_per_op\":" jnum(xmed[hv, m])
+	if (gmed[hv, m] != "")
+		s = s ",\"vm_exits_per_op\":" jnum(gmed[hv, m])
 	return s "}"
 }
 
@@ -160,6 +171,7 @@ END {
 			hv = h ? "kvmlite" : "kvm"
 			med[hv, m] = median(hv, m, "value")
 			xmed[hv, m] = median(hv, m, "exits")
+			gmed[hv, m] = median(hv, m, "gexits")
 		}
 		ratio[m] = ""
 		if (med["kvm", m] > 0 && med["kvmlite", m] != "") {
@@ -189,8 +201,9 @@ END {
 		> table
 	printf "medians of %d rounds (A B A B ...), client options: %s\n", \
 		rounds, (args == "" ? "defaults" : args) > table
-	printf "%-32s %-6s %10s %10s %6s %12s %11s\n", "metric", "unit", \
-		"KVM", "kvmlite", "ratio", "pairs", "exits/op" > table
+	printf "%-32s %-6s %10s %10s %6s %12s %11s %11s\n", "metric", \
+		"unit", "KVM", "kvmlite", "ratio", "pairs", "user ex/op", \
+		"VM ex/op" > table
 	for (i = 1; i <= nm; i++) {
 		m = order[i]
 		pairs = np[m] ? sprintf("%.2f-%.2f", prmin[m], prmax[m]) : "-"
@@ -198,10 +211,13 @@ END {
 		     sprintf("%s/%s", num(xmed["kvm", m]),
 			     xmed["kvmlite", m] == "" ? "-" : \
 			     num(xmed["kvmlite", m]))
-		printf "%-32s %-6s %10s %10s %6s %12s %11s\n", label[m], \
+		gex = gmed["kvm", m] == "" && gmed["kvmlite", m] == "" ? \
+		      "-" : sprintf("%s/%s", num(gmed["kvm", m]),
+				    num(gmed["kvmlite", m]))
+		printf "%-32s %-6s %10s %10s %6s %12s %11s %11s\n", label[m], \
 			unit[m], cell("kvm", m), cell("kvmlite", m),
 			(ratio[m] == "" ? "n/a" : sprintf("%.2f", ratio[m])),
-			pairs, ex > table
+			pairs, ex, gex > table
 	}
 	printf "%-32s %-6s %10s %10s %6s  %s\n", label["linux_boot"], "-", \
 		"n/a", "n/a", "n/a", boot_na > table
