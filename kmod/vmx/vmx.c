@@ -12,6 +12,7 @@
 #include <linux/slab.h>
 #include <linux/smp.h>
 #include <linux/spinlock.h>
+#include <linux/user-return-notifier.h>
 #include <asm/cpu_entry_area.h>
 #include <asm/debugreg.h>
 #include <asm/desc.h>
@@ -33,11 +34,31 @@
 #define DEFAULT_PAT		0x0007040600070406ULL
 #define DR7_RESET		0x400
 
+/*
+ * The syscall MSRs and TSC_AUX are not in the VMCS. The host kernel has
+ * no use for them until it returns to user mode (SYSCALL, RDTSCP and
+ * RDPID are user mode's; the kernel's entry code finds its CPU without
+ * RDPID), so the guest's values stay loaded across exits and the host's
+ * come back on the way to user mode, through a user-return notifier.
+ */
+enum { URN_STAR, URN_LSTAR, URN_CSTAR, URN_SFMASK, URN_TSC_AUX, NR_URN_MSRS };
+
+static const u32 urn_msr_index[NR_URN_MSRS] = {
+	[URN_STAR] = MSR_STAR,
+	[URN_LSTAR] = MSR_LSTAR,
+	[URN_CSTAR] = MSR_CSTAR,
+	[URN_SFMASK] = MSR_SYSCALL_MASK,
+	[URN_TSC_AUX] = MSR_TSC_AUX,
+};
+
 struct vmx_cpu {
 	void *vmxon_region;
 	void *current_vmcs;		/* the VMCS VMPTRLD made current */
 	struct list_head loaded;	/* VMCSs active on this CPU */
-	u64 host_tsc_aux;
+	struct user_return_notifier urn;
+	bool urn_active;		/* some urn_cur differs from urn_host */
+	u64 urn_host[NR_URN_MSRS];
+	u64 urn_cur[NR_URN_MSRS];	/* what the CPU holds now */
 };
 
 static DEFINE_PER_CPU(struct vmx_cpu, vmx_cpu);
@@ -46,9 +67,6 @@ struct vmx_config vmx_config;
 
 /* Everything exits: shared by every VMCS, never written after setup. */
 static void *vmx_io_bitmaps, *vmx_msr_bitmap;
-
-/* Host values of the syscall MSRs: the same on every CPU. */
-static u64 host_star, host_lstar, host_cstar, host_sfmask;
 
 /* VPID 0 is the host's. */
 static DEFINE_SPINLOCK(vpid_lock);
@@ -168,10 +186,10 @@ static void vmx_compute_config(const struct vmx_cap_msrs *m)
 				       ENTRY_LOAD_PAT | ENTRY_LOAD_EFER);
 	c->ept_ad = m->ept_vpid_cap & EPT_CAP_AD_FLAGS;
 	c->invept_single = m->ept_vpid_cap & EPT_CAP_INVEPT_SINGLE;
-	rdmsrl(MSR_VMX_CR0_FIXED0, c->cr0_fixed0);
-	rdmsrl(MSR_VMX_CR0_FIXED1, c->cr0_fixed1);
-	rdmsrl(MSR_VMX_CR4_FIXED0, c->cr4_fixed0);
-	rdmsrl(MSR_VMX_CR4_FIXED1, c->cr4_fixed1);
+	c->cr0_fixed0 = read_msr(MSR_VMX_CR0_FIXED0);
+	c->cr0_fixed1 = read_msr(MSR_VMX_CR0_FIXED1);
+	c->cr4_fixed0 = read_msr(MSR_VMX_CR4_FIXED0);
+	c->cr4_fixed1 = read_msr(MSR_VMX_CR4_FIXED1);
 }
 
 static void vmx_teardown(void)
@@ -197,10 +215,6 @@ static int vmx_setup(void)
 	if (!vmx_read_cap_msrs(&msrs))
 		return -EIO;
 	vmx_compute_config(&msrs);
-	rdmsrl(MSR_STAR, host_star);
-	rdmsrl(MSR_LSTAR, host_lstar);
-	rdmsrl(MSR_CSTAR, host_cstar);
-	rdmsrl(MSR_SYSCALL_MASK, host_sfmask);
 
 	vmx_io_bitmaps = (void *)__get_free_pages(GFP_KERNEL, 1);
 	vmx_msr_bitmap = (void *)__get_free_page(GFP_KERNEL);
@@ -226,6 +240,33 @@ nomem:
 	return -ENOMEM;
 }
 
+/* Back to user mode (or VMX off): the host's values return. */
+static void vmx_user_return(struct user_return_notifier *urn)
+{
+	struct vmx_cpu *vc = container_of(urn, struct vmx_cpu, urn);
+	unsigned long flags;
+	int i;
+
+	local_irq_save(flags);
+	if (vc->urn_active) {
+		user_return_notifier_unregister(urn);
+		vc->urn_active = false;
+		for (i = 0; i < NR_URN_MSRS; i++) {
+			if (vc->urn_cur[i] != vc->urn_host[i]) {
+				write_msr(urn_msr_index[i], vc->urn_host[i]);
+				vc->urn_cur[i] = vc->urn_host[i];
+			}
+		}
+	}
+	local_irq_restore(flags);
+}
+
+/* TSC_AUX exists for the guest only with RDTSCP enabled. */
+static bool urn_msr_used(int i)
+{
+	return i != URN_TSC_AUX || (vmx_config.cpu2 & CPU2_ENABLE_RDTSCP);
+}
+
 /*
  * SDM Vol. 3 "Enabling and Entering VMX Operation": CR4.VMXE, then
  * VMXON. CR4.VMXE already set means another hypervisor (kvm_intel) is
@@ -234,6 +275,7 @@ nomem:
 static int vmx_hardware_enable(void)
 {
 	struct vmx_cpu *vc = this_cpu_ptr(&vmx_cpu);
+	int i;
 
 	if (cr4_read_shadow() & X86_CR4_VMXE)
 		return -EBUSY;
@@ -243,8 +285,12 @@ static int vmx_hardware_enable(void)
 		return -EBUSY;
 	}
 	vc->current_vmcs = NULL;
-	if (boot_cpu_has(X86_FEATURE_RDTSCP))
-		rdmsrl(MSR_TSC_AUX, vc->host_tsc_aux);
+	vc->urn.on_user_return = vmx_user_return;
+	for (i = 0; i < NR_URN_MSRS; i++) {
+		if (urn_msr_used(i))
+			vc->urn_host[i] = read_msr(urn_msr_index[i]);
+		vc->urn_cur[i] = vc->urn_host[i];
+	}
 	/* Guest-physical mappings of an earlier VMX user may linger. */
 	vmx_invept(INVEPT_ALL_CONTEXT, 0);
 	return 0;
@@ -288,6 +334,7 @@ static void vmx_hardware_disable(void)
 
 	list_for_each_entry_safe(vmx, tmp, &vc->loaded, loaded)
 		vmx_vmcs_clear_local(vmx);
+	vmx_user_return(&vc->urn);
 	vmx_vmxoff();
 	cr4_clear_bits(X86_CR4_VMXE);
 }
@@ -300,9 +347,9 @@ static void vmx_set_host_cpu_state(int cpu)
 	vmcs_write(VMCS_HOST_TR_BASE,
 		   (unsigned long)&get_cpu_entry_area(cpu)->tss.x86_tss);
 	vmcs_write(VMCS_HOST_GDTR_BASE, (unsigned long)get_current_gdt_ro());
-	rdmsrl(MSR_IA32_SYSENTER_ESP, msr);
+	msr = read_msr(MSR_IA32_SYSENTER_ESP);
 	vmcs_write(VMCS_HOST_SYSENTER_ESP, msr);
-	rdmsrl(MSR_GS_BASE, msr);
+	msr = read_msr(MSR_GS_BASE);
 	vmcs_write(VMCS_HOST_GS_BASE, msr);
 }
 
@@ -371,13 +418,13 @@ static void vmx_init_host_state(void)
 	vmcs_write(VMCS_HOST_TR_SEL, GDT_ENTRY_TSS * 8);
 	store_idt(&idt);
 	vmcs_write(VMCS_HOST_IDTR_BASE, idt.address);
-	rdmsrl(MSR_IA32_SYSENTER_CS, msr);
+	msr = read_msr(MSR_IA32_SYSENTER_CS);
 	vmcs_write(VMCS_HOST_SYSENTER_CS, msr);
-	rdmsrl(MSR_IA32_SYSENTER_EIP, msr);
+	msr = read_msr(MSR_IA32_SYSENTER_EIP);
 	vmcs_write(VMCS_HOST_SYSENTER_EIP, msr);
-	rdmsrl(MSR_IA32_CR_PAT, msr);
+	msr = read_msr(MSR_IA32_CR_PAT);
 	vmcs_write(VMCS_HOST_PAT, msr);
-	rdmsrl(MSR_EFER, msr);
+	msr = read_msr(MSR_EFER);
 	vmcs_write(VMCS_HOST_EFER, msr);
 	vmcs_write(VMCS_HOST_RIP, (unsigned long)vmx_vmexit);
 }
@@ -538,8 +585,8 @@ static void vmx_save_host_segs(struct vmx_host_segs *h)
 	savesegment(fs, h->fs);
 	savesegment(gs, h->gs);
 	store_ldt(h->ldt);
-	rdmsrl(MSR_FS_BASE, h->fs_base);
-	rdmsrl(MSR_KERNEL_GS_BASE, h->kernel_gs_base);
+	h->fs_base = read_msr(MSR_FS_BASE);
+	h->kernel_gs_base = read_msr(MSR_KERNEL_GS_BASE);
 	vmcs_write(VMCS_HOST_FS_SEL, h->fs & 7 ? 0 : h->fs);
 	vmcs_write(VMCS_HOST_GS_SEL, h->gs & 7 ? 0 : h->gs);
 	vmcs_write(VMCS_HOST_FS_BASE, h->fs_base);
@@ -557,78 +604,39 @@ static void vmx_restore_host_segs(const struct vmx_host_segs *h)
 	}
 	if (h->fs & 7) {
 		loadsegment(fs, h->fs);
-		wrmsrl(MSR_FS_BASE, h->fs_base);
+		write_msr(MSR_FS_BASE, h->fs_base);
 	}
 	if (h->gs & 7)
 		load_gs_index(h->gs);
-	wrmsrl(MSR_KERNEL_GS_BASE, h->kernel_gs_base);
+	write_msr(MSR_KERNEL_GS_BASE, h->kernel_gs_base);
 	load_fixmap_gdt(smp_processor_id());
 	invalidate_tss_limit();
 }
 
-/*
- * The syscall MSRs and TSC_AUX are not in the VMCS: the guest's values
- * are written around the entry when they differ from the host's.
- */
-struct vmx_guest_msr {
-	u32 index;
-	size_t guest;		/* offset in struct vmx_vcpu */
-};
-
-#define GUEST_MSR(idx, field) { idx, offsetof(struct vmx_vcpu, field) }
-
-static const struct vmx_guest_msr vmx_switched_msrs[] = {
-	GUEST_MSR(MSR_STAR, star),
-	GUEST_MSR(MSR_LSTAR, lstar),
-	GUEST_MSR(MSR_CSTAR, cstar),
-	GUEST_MSR(MSR_SYSCALL_MASK, sfmask),
-};
-
-static u64 vmx_host_msr(u32 index)
+/* The guest's syscall MSRs and TSC_AUX, where the CPU holds others. */
+static void vmx_load_guest_msrs(struct vcpu *vcpu)
 {
-	switch (index) {
-	case MSR_STAR: return host_star;
-	case MSR_LSTAR: return host_lstar;
-	case MSR_CSTAR: return host_cstar;
-	default: return host_sfmask;
-	}
-}
-
-/* Returns a bitmap of the MSRs written, for vmx_restore_host_msrs(). */
-static unsigned int vmx_load_guest_msrs(struct vcpu *vcpu)
-{
+	struct vmx_cpu *vc = this_cpu_ptr(&vmx_cpu);
 	struct vmx_vcpu *vmx = to_vmx(vcpu);
-	unsigned int i, written = 0;
+	const u64 guest[NR_URN_MSRS] = {
+		[URN_STAR] = vmx->star,
+		[URN_LSTAR] = vmx->lstar,
+		[URN_CSTAR] = vmx->cstar,
+		[URN_SFMASK] = vmx->sfmask,
+		[URN_TSC_AUX] = vcpu->tsc_aux,
+	};
+	int i;
 
-	for (i = 0; i < ARRAY_SIZE(vmx_switched_msrs); i++) {
-		const struct vmx_guest_msr *m = &vmx_switched_msrs[i];
-		u64 val = *(u64 *)((char *)vmx + m->guest);
-
-		if (val != vmx_host_msr(m->index)) {
-			wrmsrl(m->index, val);
-			written |= BIT(i);
+	for (i = 0; i < NR_URN_MSRS; i++) {
+		if (!urn_msr_used(i) || guest[i] == vc->urn_cur[i])
+			continue;
+		write_msr(urn_msr_index[i], guest[i]);
+		vc->urn_cur[i] = guest[i];
+		if (!vc->urn_active) {
+			user_return_notifier_register(&vc->urn);
+			vc->urn_active = true;
 		}
 	}
-	wrmsrl(MSR_KERNEL_GS_BASE, vmx->kernel_gs_base);
-	if ((vmx_config.cpu2 & CPU2_ENABLE_RDTSCP) &&
-	    vcpu->tsc_aux != this_cpu_read(vmx_cpu.host_tsc_aux)) {
-		wrmsrl(MSR_TSC_AUX, vcpu->tsc_aux);
-		written |= BIT(ARRAY_SIZE(vmx_switched_msrs));
-	}
-	return written;
-}
-
-static void vmx_restore_host_msrs(struct vcpu *vcpu, unsigned int written)
-{
-	unsigned int i;
-
-	rdmsrl(MSR_KERNEL_GS_BASE, to_vmx(vcpu)->kernel_gs_base);
-	for (i = 0; i < ARRAY_SIZE(vmx_switched_msrs); i++)
-		if (written & BIT(i))
-			wrmsrl(vmx_switched_msrs[i].index,
-			       vmx_host_msr(vmx_switched_msrs[i].index));
-	if (written & BIT(ARRAY_SIZE(vmx_switched_msrs)))
-		wrmsrl(MSR_TSC_AUX, this_cpu_read(vmx_cpu.host_tsc_aux));
 }
 
 /*
@@ -640,7 +648,7 @@ static void vmx_l1d_flush(void)
 {
 	if (boot_cpu_has_bug(X86_BUG_L1TF) &&
 	    boot_cpu_has(X86_FEATURE_FLUSH_L1D))
-		wrmsrl(MSR_IA32_FLUSH_CMD, L1D_FLUSH);
+		write_msr(MSR_IA32_FLUSH_CMD, L1D_FLUSH);
 }
 
 /* Called with IRQs off and the VMCS current: see vcpu_enter_guest(). */
@@ -648,7 +656,6 @@ static void vmx_vcpu_run(struct vcpu *vcpu)
 {
 	struct vmx_vcpu *vmx = to_vmx(vcpu);
 	struct vmx_host_segs host;
-	unsigned int msrs_written;
 	u32 reason;
 	int failed;
 
@@ -659,7 +666,9 @@ static void vmx_vcpu_run(struct vcpu *vcpu)
 	vmcs_write(VMCS_GUEST_RFLAGS, vcpu->rflags);
 	vmcs_write(VMCS_TSC_OFFSET, vcpu->tsc_offset);
 	vmx_save_host_segs(&host);
-	msrs_written = vmx_load_guest_msrs(vcpu);
+	vmx_load_guest_msrs(vcpu);
+	/* KERNEL_GS_BASE is the task's user GS base: only for the entry. */
+	write_msr(MSR_KERNEL_GS_BASE, vmx->kernel_gs_base);
 	if (read_cr2() != vmx->cr2)
 		write_cr2(vmx->cr2);
 	vmx_l1d_flush();
@@ -667,7 +676,7 @@ static void vmx_vcpu_run(struct vcpu *vcpu)
 	failed = vmx_vmenter(vcpu->gprs, vmx->launched);
 
 	vmx->cr2 = read_cr2();
-	vmx_restore_host_msrs(vcpu, msrs_written);
+	vmx->kernel_gs_base = read_msr(MSR_KERNEL_GS_BASE);
 	vmx_restore_host_segs(&host);
 	/* A VM exit leaves DR7 at 0x400: give the host's breakpoints back. */
 	if (hw_breakpoint_active())
