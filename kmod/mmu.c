@@ -231,8 +231,8 @@ static bool s2_slot_allows_huge(const struct memslot *slot, u64 gfn)
 
 	return first >= slot->base_gfn &&
 	       first + S2_HUGE_PAGES <= slot->base_gfn + slot->npages &&
-	       !((slot->userspace_addr >> PAGE_SHIFT) - slot->base_gfn) %
-		S2_HUGE_PAGES;
+	       !(((slot->userspace_addr >> PAGE_SHIFT) - slot->base_gfn) %
+		 S2_HUGE_PAGES);
 }
 
 /*
