@@ -104,12 +104,25 @@ void guest_fpu_enter(struct vcpu *vcpu)
 
 void guest_fpu_leave(struct vcpu *vcpu)
 {
+	u64 xcr0;
+
 	if (!host_xcr0) {
 		fxsave_area(vcpu->fpu);
 		kernel_fpu_end();
 		return;
 	}
-	if (vcpu->xcr0 != host_xcr0)
+	/*
+	 * XSETBV exits (the SVM intercept is set; VMX exits always), yet
+	 * QEMU's TCG emulation of SVM ignores that intercept and lets the
+	 * guest write XCR0 itself. Whatever the guest holds now is its
+	 * XCR0, within what we switch: otherwise the next entry would put
+	 * back a stale value and the guest's XSAVE areas would no longer
+	 * match what its kernel enabled.
+	 */
+	xcr0 = read_xcr0();
+	if (xcr0 != vcpu->xcr0)
+		vcpu->xcr0 = xcr0 & guest_xcr0_allowed();
+	if (xcr0 != host_xcr0)
 		write_xcr0(host_xcr0);
 	xsave_area(vcpu->fpu, guest_xcr0_allowed());
 	kernel_fpu_end();
