@@ -9,8 +9,11 @@ KDIR ?= /lib/modules/$(shell uname -r)/build
 BUILD := build
 
 CC ?= gcc
+# As the kernel's W=1: callbacks (bus and device ops) need not use every
+# parameter they are given.
 USER_CFLAGS := -O2 -g -Wall -Wextra -Wno-missing-field-initializers \
-	       -Wformat=2 -Wshadow -Wstrict-prototypes -Iuapi $(EXTRA_CFLAGS)
+	       -Wno-unused-parameter -Wformat=2 -Wshadow -Wstrict-prototypes \
+	       -Iuapi $(EXTRA_CFLAGS)
 # Static: the same binaries run in the emulated hosts' busybox initramfs.
 # libnl-3 and libnl-genl-3 speak the netlink family (kvmlite stat, tests).
 LIBNL := libnl-genl-3.0
@@ -22,7 +25,14 @@ USER_LDFLAGS := -static -Wl,--no-warnings
 USER_LDLIBS := $(shell pkg-config --static --libs $(LIBNL))
 
 UAPI := uapi/linux/kvmlite.h
-USERSPACE_SRCS := $(wildcard userspace/*.c)
+# The runner (kvmlite run) lives in userspace/vmm; everything in it but the
+# command itself is also a library the unit tests link against.
+VMM_SRCS := $(wildcard userspace/vmm/*.c userspace/vmm/*/*.c)
+VMM_HDRS := $(wildcard userspace/vmm/*.h userspace/vmm/*/*.h)
+VMM_LIB := $(BUILD)/libvmm.a
+VMM_LIB_OBJS := $(patsubst %.c,$(BUILD)/%.o,$(filter-out \
+		userspace/vmm/run.c,$(VMM_SRCS)))
+USERSPACE_SRCS := $(wildcard userspace/*.c) $(VMM_SRCS)
 SELFTEST_LIB := $(wildcard selftests/lib/*.c)
 SELFTESTS := $(patsubst selftests/x86/%.c,$(BUILD)/selftests/%, \
 	     $(wildcard selftests/x86/*_test.c))
@@ -31,14 +41,23 @@ EXAMPLES := $(patsubst examples/%.c,$(BUILD)/examples/%, \
 	    $(wildcard examples/*.c))
 UNIT_TESTS := $(patsubst selftests/unit/%.c,$(BUILD)/unit/%, \
 	      $(wildcard selftests/unit/*_test.c))
+# Unit tests of the runner's parts: selftests/unit/vmm_*_test.c.
+VMM_UNIT_CFLAGS := $(USER_CFLAGS) -pthread -Iuserspace/vmm
 # Pure kernel logic the unit tests compile on the host.
 UNIT_KMOD_SRCS := kmod/vmx/caps.c kmod/svm/caps.c kmod/emulate.c
 
-.PHONY: all module userspace selftests bench-client examples unit check \
+.PHONY: all module userspace selftests bench-client examples guest unit check \
 	check-unit check-svm check-vmx bench bench-svm bench-vmx demo \
 	install clean
 
-all: module userspace selftests bench-client examples
+all: module userspace selftests bench-client examples guest
+
+# What the rig's test guest runs (selftests/rig/l2/).
+guest: $(BUILD)/rig/l2-init
+
+$(BUILD)/rig/l2-init: selftests/rig/l2/init.c $(UAPI)
+	@mkdir -p $(@D)
+	$(CC) $(USER_CFLAGS) -o $@ $< $(USER_LDFLAGS)
 
 module:
 	@test -d $(KDIR) || { echo "no kernel build tree at KDIR=$(KDIR):" \
@@ -48,10 +67,19 @@ module:
 
 userspace: $(BUILD)/kvmlite
 
-$(BUILD)/kvmlite: $(USERSPACE_SRCS) $(wildcard userspace/*.h) $(UAPI)
+$(BUILD)/kvmlite: $(USERSPACE_SRCS) $(wildcard userspace/*.h) $(VMM_HDRS) \
+		  $(UAPI)
 	@mkdir -p $(@D)
-	$(CC) $(USER_CFLAGS) -o $@ $(USERSPACE_SRCS) $(USER_LDFLAGS) \
+	$(CC) $(USER_CFLAGS) -pthread -o $@ $(USERSPACE_SRCS) $(USER_LDFLAGS) \
 		$(USER_LDLIBS)
+
+$(BUILD)/userspace/vmm/%.o: userspace/vmm/%.c $(VMM_HDRS) $(UAPI)
+	@mkdir -p $(@D)
+	$(CC) $(VMM_UNIT_CFLAGS) -c -o $@ $<
+
+$(VMM_LIB): $(VMM_LIB_OBJS)
+	@rm -f $@
+	$(AR) rcs $@ $^
 
 selftests: $(SELFTESTS)
 
@@ -77,6 +105,12 @@ $(BUILD)/examples/%: examples/%.c
 	$(CC) $(USER_CFLAGS) -o $@ $< $(USER_LDFLAGS)
 
 unit: $(UNIT_TESTS)
+
+# The runner's unit tests link only the parts they use, from the archive.
+$(BUILD)/unit/vmm_%: selftests/unit/vmm_%.c $(VMM_LIB) selftests/lib/tap.c \
+		     $(VMM_HDRS)
+	@mkdir -p $(@D)
+	$(CC) $(VMM_UNIT_CFLAGS) -o $@ $< selftests/lib/tap.c $(VMM_LIB)
 
 $(BUILD)/unit/%: selftests/unit/%.c $(UNIT_KMOD_SRCS) $(SELFTEST_LIB) \
 		 $(wildcard kmod/*/*.h kmod/*.h) $(UAPI)

@@ -11,6 +11,7 @@ struct command {
 };
 
 static const struct command commands[] = {
+	{ "run", "boot a Linux kernel in a VM", cmd_run },
 	{ "info", "show the hypervisor behind a device", cmd_info },
 	{ "stat", "VMs, vCPUs and their exits, live", cmd_stat },
 	{ "events", "follow VM events", cmd_events },

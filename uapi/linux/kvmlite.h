@@ -53,6 +53,16 @@ struct kvmlite_info {
 	__u64 reserved[6];	/* zero */
 };
 
+/*
+ * The debug device of `kvmlite run`, for guests that talk to the
+ * runner: a byte written to KVMLITE_RUN_EXIT_PORT ends the run with that
+ * byte as the runner's exit status; a write to KVMLITE_RUN_MARKER_PORT
+ * marks a moment of the boot (the runner reports when the first came,
+ * counted from the guest's first instruction).
+ */
+#define KVMLITE_RUN_EXIT_PORT	0x501
+#define KVMLITE_RUN_MARKER_PORT	0x502
+
 /* Our ioctl numbers sit at 0xe0 and up, far above KVM's. */
 #define KVMLITE_GET_INFO	_IOR(KVMIO, 0xe0, struct kvmlite_info)
 
