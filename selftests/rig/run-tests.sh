@@ -18,20 +18,28 @@ check "load Debian's $kvm (the oracle)" "modprobe $kvm"
 check "kvmlite loads for the test run" "insmod $KVMLITE_KO"
 apply_device_rules
 
-# rig.tests=a_test,b_test runs only those (Bochs is slow: see rig.sh).
+# rig.tests=a_test,b_test runs only those (Bochs is slow: see rig.sh);
+# linux_boot names the Linux guest boots.
 only=$(sed -n 's/.*rig\.tests=\([^ ]*\).*/\1/p' /proc/cmdline | tr , ' ')
+selected() { [ -z "$only" ] || echo " $only " | grep -q " $1 "; }
 
 for dev in /dev/kvm /dev/kvmlite; do
 	for test in /rig/tests/*_test; do
 		name=$(basename "$test")
-		if [ -n "$only" ] && ! echo " $only " | grep -q " $name "; then
-			continue
-		fi
+		selected "$name" || continue
 		run_tap "$name[$dev]" 300 "$test" -d "$dev"
 	done
 	# The benchmark client works on this device (--quick, not timed).
 	[ "$short" = 1 ] ||
 		run_tap "bench_smoke[$dev]" 600 /rig/bench-smoke.sh "$dev"
+	# kvmlite run boots the emulated host's own kernel on the device;
+	# on kvmlite also with the virtio console.
+	if selected linux_boot; then
+		run_tap "linux_boot[$dev]" 600 /rig/linux_boot.sh "$dev"
+		[ "$dev" = /dev/kvmlite ] &&
+			run_tap "linux_boot_virtio_console[$dev]" 600 \
+				/rig/linux_boot.sh "$dev" virtio
+	fi
 	# A client that knows only <linux/kvm.h> runs unchanged here.
 	check "examples/hello on $dev: the guest's greeting" \
 		"/rig/hello $dev | grep -qx 'Hello, world from a guest'"
