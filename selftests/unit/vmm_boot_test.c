@@ -739,13 +739,13 @@ static void test_page_tables_gdt(void)
 	ok = tap_check_u64("data G", data >> 55 & 1, 1) && ok;
 	tap_result(ok, "GDT: flat 64-bit code at 0x10, data at 0x18");
 	/* The structures do not overlap each other. */
-	ok = BOOT_GDT_GPA + 4 * 8 <= BOOT_PARAMS_GPA &&
-	     BOOT_PARAMS_GPA + sizeof(struct boot_params) <= BOOT_STACK_TOP &&
-	     BOOT_STACK_TOP <= BOOT_PML4_GPA &&
-	     BOOT_PML4_GPA + 0x1000 <= BOOT_PDPT_GPA &&
-	     BOOT_PDPT_GPA + 0x1000 <= BOOT_PD_GPA &&
-	     BOOT_PD_GPA + 4 * 0x1000 <= BOOT_CMDLINE_GPA &&
-	     BOOT_CMDLINE_GPA + BOOT_CMDLINE_MAX <= BOOT_EBDA_START;
+	ok = (BOOT_GDT_GPA + 4 * 8 <= BOOT_PARAMS_GPA) &&
+	     (BOOT_PARAMS_GPA + sizeof(struct boot_params) <= BOOT_STACK_TOP) &&
+	     (BOOT_STACK_TOP <= BOOT_PML4_GPA) &&
+	     (BOOT_PML4_GPA + 0x1000 <= BOOT_PDPT_GPA) &&
+	     (BOOT_PDPT_GPA + 0x1000 <= BOOT_PD_GPA) &&
+	     (BOOT_PD_GPA + 4 * 0x1000 <= BOOT_CMDLINE_GPA) &&
+	     (BOOT_CMDLINE_GPA + BOOT_CMDLINE_MAX <= BOOT_EBDA_START);
 	tap_result(ok, "boot structures do not overlap");
 	unload(&l);
 }
@@ -988,13 +988,15 @@ static void test_too_little_memory(void)
 static uint8_t *read_file(const char *path, size_t *size)
 {
 	struct stat st;
-	uint8_t *buf;
+	uint8_t *buf = NULL;
 	FILE *f;
 
 	f = fopen(path, "rb");
 	if (!f)
 		return NULL;
-	if (fstat(fileno(f), &st) || !(buf = malloc(st.st_size + 1))) {
+	if (!fstat(fileno(f), &st))
+		buf = malloc(st.st_size + 1);
+	if (!buf) {
 		fclose(f);
 		return NULL;
 	}
@@ -1016,8 +1018,9 @@ static void test_debian_kernel(void)
 
 	snprintf(pattern, sizeof(pattern),
 		 "%s/.cache/kvmlite/*/root/boot/vmlinuz-*", home ? home : "");
-	if (!home || glob(pattern, 0, NULL, &g) || !g.gl_pathc ||
-	    !(data = read_file(g.gl_pathv[0], &size))) {
+	if (home && !glob(pattern, 0, NULL, &g) && g.gl_pathc)
+		data = read_file(g.gl_pathv[0], &size);
+	if (!data) {
 		globfree(&g);
 		tap_skip("no Debian kernel in ~/.cache/kvmlite",
 			 "Debian kernel: parse");

@@ -21,6 +21,9 @@ enum pic_op {
 	OP_OUT,		/* port, value, width */
 	OP_IN,		/* port, expected value, width */
 	OP_IRQ,		/* irq, level */
+	OP_PULSE,	/* irq: raised, then lowered */
+	OP_ISR,		/* command port, expected ISR (OCW3, then a read) */
+	OP_LINUX_INIT,	/* master's ICW4: Linux's initialisation of the pair */
 	OP_ACK,		/* expected vector */
 	OP_INTR,	/* expected pic_has_interrupt() */
 	OP_NOTIFIED,	/* expected notifications since the last check */
@@ -39,24 +42,16 @@ struct pic_step {
 #define INW(port, v)	{ OP_IN, port, v, 2 }
 #define RAISE(irq)	{ OP_IRQ, irq, 1 }
 #define LOWER(irq)	{ OP_IRQ, irq, 0 }
-#define PULSE(irq)	RAISE(irq), LOWER(irq)
+#define PULSE(irq)	{ OP_PULSE, irq }
 #define ACK(vector)	{ OP_ACK, 0, vector }
 #define INTR(level)	{ OP_INTR, 0, level }
 #define NOTIFIED(n)	{ OP_NOTIFIED, 0, n }
 
-/* OCW3: reads of the command port return the ISR, or the IRR. */
-#define MASTER_ISR(v)	OUTB(0x20, 0x0b), INB(0x20, v)
-#define MASTER_IRR(v)	OUTB(0x20, 0x0a), INB(0x20, v)
-#define SLAVE_ISR(v)	OUTB(0xa0, 0x0b), INB(0xa0, v)
+#define MASTER_ISR(v)	{ OP_ISR, 0x20, v }
+#define SLAVE_ISR(v)	{ OP_ISR, 0xa0, v }
 #define MASTER_EOI(ir)	OUTB(0x20, 0x60 | (ir))
 #define SLAVE_EOI(ir)	OUTB(0xa0, 0x60 | (ir))
-
-/* What Linux's init_8259A() writes: vectors 0x30 and 0x38. */
-#define LINUX_INIT(master_icw4)						\
-	OUTB(0x20, 0x11), OUTB(0x21, 0x30), OUTB(0x21, 0x04),		\
-	OUTB(0x21, master_icw4),					\
-	OUTB(0xa0, 0x11), OUTB(0xa1, 0x38), OUTB(0xa1, 0x02),		\
-	OUTB(0xa1, 0x01)
+#define LINUX_INIT(master_icw4)	{ OP_LINUX_INIT, master_icw4 }
 
 #define MAX_STEPS	64
 
@@ -220,8 +215,7 @@ static const struct pic_case cases[] = {
 		LOWER(11), OUTB(0xa1, 0x00), INTR(0), OUTB(0xa0, 0x0a),
 		INB(0xa0, 0x00),
 	} },
-	{ "level: EOI while high, then dropped: the master's latched "
-	  "cascade edge is a spurious IRQ 15", {
+	{ "level: EOI while high, then dropped: the master's latched cascade edge is a spurious IRQ 15", {
 		LINUX_INIT(0x01), OUTB(0x4d1, 0x08), RAISE(11), ACK(0x3b),
 		SLAVE_EOI(3), LOWER(11), MASTER_EOI(2), INTR(1),
 		ACK(0x3f), SLAVE_ISR(0x00), MASTER_EOI(2), INTR(0),
@@ -369,9 +363,22 @@ static void port_out(struct pic_fixture *f, unsigned int port,
 	bus_access(&f->pio, port, bytes, len, true);
 }
 
+/* What Linux's init_8259A() writes: vectors 0x30 and 0x38. */
+static void linux_init(struct pic_fixture *f, unsigned int master_icw4)
+{
+	port_out(f, 0x20, 0x11, 1);
+	port_out(f, 0x21, 0x30, 1);
+	port_out(f, 0x21, 0x04, 1);
+	port_out(f, 0x21, master_icw4, 1);
+	port_out(f, 0xa0, 0x11, 1);
+	port_out(f, 0xa1, 0x38, 1);
+	port_out(f, 0xa1, 0x02, 1);
+	port_out(f, 0xa1, 0x01, 1);
+}
+
 static const char *const op_names[] = {
 	[OP_OUT] = "out", [OP_IN] = "in", [OP_IRQ] = "irq",
-	[OP_ACK] = "acknowledge", [OP_INTR] = "INTR",
+	[OP_ISR] = "ISR at", [OP_ACK] = "acknowledge", [OP_INTR] = "INTR",
 	[OP_NOTIFIED] = "notifications",
 };
 
@@ -388,8 +395,20 @@ static bool run_step(struct pic_fixture *f, const struct pic_step *s,
 	case OP_IRQ:
 		pic_set_irq(f->pic, s->arg, s->val);
 		return true;
+	case OP_PULSE:
+		pic_set_irq(f->pic, s->arg, 1);
+		pic_set_irq(f->pic, s->arg, 0);
+		return true;
+	case OP_LINUX_INIT:
+		linux_init(f, s->arg);
+		return true;
 	case OP_IN:
 		got = port_in(f, s->arg, s->len);
+		break;
+	case OP_ISR:
+		/* OCW3 0x0b: reads of the command port return the ISR. */
+		port_out(f, s->arg, 0x0b, 1);
+		got = port_in(f, s->arg, 1);
 		break;
 	case OP_ACK:
 		got = pic_acknowledge(f->pic);

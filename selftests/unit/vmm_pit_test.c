@@ -27,6 +27,9 @@ enum pit_op {
 	OP_AT,		/* set the clock to pulse arg of the script */
 	OP_OUT,		/* port, value, width */
 	OP_IN,		/* port, expected value under mask, width */
+	OP_STATUS,	/* channel, expected status byte */
+	OP_COUNT,	/* channel, expected count */
+	OP_PROGRAM,	/* channel, count, control word */
 	OP_FIRE,	/* expected raised, next edge (pulse or NONE) */
 	OP_PULSES,	/* expected IRQ 0 pulses since the last check */
 };
@@ -37,6 +40,7 @@ struct pit_step {
 	uint32_t val;
 	uint32_t mask;
 	uint32_t len;
+	uint32_t control;
 };
 
 #define AT(t)		{ OP_AT, t }
@@ -48,16 +52,11 @@ struct pit_step {
 #define FIRE(raised, next)	{ OP_FIRE, raised, next }
 #define PULSES(n)	{ OP_PULSES, 0, n }
 
-/* A read-back command latching only channel @ch's status, then it. */
-#define STATUS(ch, v)	OUTB(0x43, 0xe0 | 2 << (ch)), INB(0x40 + (ch), v)
-/* A counter latch command, then both bytes (LSB then MSB access). */
-#define COUNT(ch, v)	OUTB(0x43, (ch) << 6), \
-			INB(0x40 + (ch), (v) & 0xff), INB(0x40 + (ch), (v) >> 8)
+#define STATUS(ch, v)	{ OP_STATUS, ch, v }
+#define COUNT(ch, v)	{ OP_COUNT, ch, v }
 #define OUT2(level)	INM(0x61, (level) ? 0x20 : 0, 0x20)
-/* A control word, then a two-byte count. */
-#define PROGRAM(ch, cw, count)	OUTB(0x43, cw), \
-				OUTB(0x40 + (ch), (count) & 0xff), \
-				OUTB(0x40 + (ch), (count) >> 8)
+#define PROGRAM(ch, cw, count)	\
+	{ .op = OP_PROGRAM, .arg = ch, .val = count, .control = cw }
 
 #define MAX_STEPS	80
 
@@ -410,6 +409,20 @@ static void port_out(struct bus *pio, unsigned int port, unsigned int val,
 	bus_access(pio, port, bytes, len, true);
 }
 
+/* Reads @port; false with a diagnostic when it is not @want under @mask. */
+static bool check_in(struct pit_fixture *f, unsigned int index,
+		     unsigned int port, unsigned int want, unsigned int mask,
+		     unsigned int len)
+{
+	unsigned int got = port_in(&f->pio, port, len) & mask;
+
+	if (got == want)
+		return true;
+	tap_diag("step %u: in %#x gave %#x under mask %#x, expected %#x",
+		 index, port, got, mask, want);
+	return false;
+}
+
 /* Runs one step; false with a diagnostic when it gave the wrong value. */
 static bool run_step(struct pit_fixture *f, const struct pit_step *s,
 		     unsigned int index)
@@ -427,20 +440,35 @@ static bool run_step(struct pit_fixture *f, const struct pit_step *s,
 		port_out(&f->pio, s->arg, s->val, s->len);
 		return true;
 	case OP_IN:
-		got = port_in(&f->pio, s->arg, s->len) & s->mask;
+		return check_in(f, index, s->arg, s->val, s->mask, s->len);
+	case OP_STATUS:
+		/* A read-back command latching only this channel's status. */
+		port_out(&f->pio, 0x43, 0xe0 | 2 << s->arg, 1);
+		return check_in(f, index, 0x40 + s->arg, s->val, 0xff, 1);
+	case OP_COUNT:
+		/* A counter latch command, then both bytes, LSB first. */
+		port_out(&f->pio, 0x43, s->arg << 6, 1);
+		got = port_in(&f->pio, 0x40 + s->arg, 1);
+		got |= port_in(&f->pio, 0x40 + s->arg, 1) << 8;
 		if (got == s->val)
 			return true;
-		tap_diag("step %u: in %#x gave %#x under mask %#x, "
-			 "expected %#x", index, s->arg, got, s->mask, s->val);
+		tap_diag("step %u: count of channel %u gave %#x, expected %#x",
+			 index, s->arg, got, s->val);
 		return false;
+	case OP_PROGRAM:
+		/* The control word, then a two-byte count, LSB first. */
+		port_out(&f->pio, 0x43, s->control, 1);
+		port_out(&f->pio, 0x40 + s->arg, s->val & 0xff, 1);
+		port_out(&f->pio, 0x40 + s->arg, s->val >> 8, 1);
+		return true;
 	case OP_FIRE:
 		raised = pit_fire_irq0(f->pit, &next_ns, &generation);
 		next = next_ns == PIT_NEVER ? NONE :
 			ns_pulse(next_ns) - f->base_tick;
 		if (raised == s->arg && next == s->val)
 			return true;
-		tap_diag("step %u: fire raised %d, next edge %u; expected "
-			 "%u, %u", index, raised, next, s->arg, s->val);
+		tap_diag("step %u: fire raised %d, next edge %u; expected %u, %u",
+			 index, raised, next, s->arg, s->val);
 		return false;
 	case OP_PULSES:
 		got = f->pulses;

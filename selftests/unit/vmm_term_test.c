@@ -15,17 +15,21 @@
 
 #define CA	"\x01"
 
+struct bytes {
+	const char *data;
+	size_t len;
+};
+
 struct filter_case {
 	const char *name;
-	const char *in;
-	size_t in_len;
+	struct bytes in;
 	int escaped_before;
 	long want;			/* bytes out, or -1: quit */
 	const char *out;
 	int escaped_after;
 };
 
-#define IN(s)	s, sizeof(s) - 1
+#define IN(s)	{ s, sizeof(s) - 1 }
 
 static const struct filter_case filter_cases[] = {
 	{ "nothing", IN(""), 0, 0, "", 0 },
@@ -53,7 +57,7 @@ static const struct filter_case filter_cases[] = {
 
 /*
  * Feed @c in two reads split at @split (the whole thing when @split is
- * in->len), or one byte a read when @bytewise; compare with the case.
+ * in.len), or one byte a read when @bytewise; compare with the case.
  */
 static bool run_split(const struct filter_case *c, size_t split,
 		      bool bytewise)
@@ -63,14 +67,15 @@ static bool run_split(const struct filter_case *c, size_t split,
 	int escaped = c->escaped_before;
 	bool quit = false;
 
-	while (pos < c->in_len || (!pos && !c->in_len)) {
-		size_t n = bytewise ? 1 : pos < split ? split : c->in_len - pos;
+	while (pos < c->in.len || (!pos && !c->in.len)) {
+		size_t n = bytewise ? 1 : pos < split ? split : c->in.len - pos;
 		long r;
 
-		if (n > c->in_len - pos)
-			n = c->in_len - pos;
+		if (n > c->in.len - pos)
+			n = c->in.len - pos;
 		memset(out, 0xee, sizeof(out));
-		r = term_filter((const uint8_t *)c->in + pos, n, out, &escaped);
+		r = term_filter((const uint8_t *)c->in.data + pos, n, out,
+				&escaped);
 		if (r < 0) {
 			quit = true;
 			break;
@@ -82,7 +87,7 @@ static bool run_split(const struct filter_case *c, size_t split,
 		memcpy(all + got, out, r);
 		got += r;
 		pos += n;
-		if (!c->in_len)
+		if (!c->in.len)
 			break;
 	}
 	if (c->want < 0)
@@ -101,7 +106,7 @@ static void test_filter_case(const struct filter_case *c)
 	size_t split;
 	bool ok = true;
 
-	for (split = 0; split <= c->in_len; split++)
+	for (split = 0; split <= c->in.len; split++)
 		ok = run_split(c, split, false) && ok;
 	ok = run_split(c, 0, true) && ok;
 	tap_result(ok, "filter: %s", c->name);

@@ -12,7 +12,7 @@
 
 int main(int argc, char **argv)
 {
-	char *script[] = { "/bin/sh", "/init.sh", NULL };
+	static char *const script[] = { "/bin/sh", "/init.sh", NULL };
 
 	/* The port is above 0x3ff, out of ioperm()'s reach. */
 	if (!iopl(3))
