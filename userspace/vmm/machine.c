@@ -37,6 +37,8 @@
 /* Below the BIOS ROM, where QEMU and kvmtool put it too (Intel only). */
 #define VMM_TSS_GPA			0xfffbd000ULL
 #define VMM_MAX_FILE_SIZE		(1ULL << 31)
+/* How long a stopped machine's vCPU threads get to come back. */
+#define VMM_JOIN_TIMEOUT_MS		5000
 
 /* ISA IRQs no legacy device of ours uses, for the virtio devices. */
 static const unsigned int virtio_irqs[VMM_MAX_VIRTIO] = {
@@ -593,7 +595,8 @@ int vmm_create(struct vmm *vmm, const struct vmm_config *cfg)
 	vmm->stop_pipe[0] = vmm->stop_pipe[1] = -1;
 	pthread_mutex_init(&vmm->lock, NULL);
 	pthread_cond_init(&vmm->wake, NULL);
-	if (pipe2(vmm->stop_pipe, O_CLOEXEC)) {
+	/* Non-blocking: the signal handler writes to it too. */
+	if (pipe2(vmm->stop_pipe, O_CLOEXEC | O_NONBLOCK)) {
 		vmm_error("pipe: %s", strerror(errno));
 		return -1;
 	}
@@ -616,11 +619,15 @@ void vmm_destroy(struct vmm *vmm)
 {
 	unsigned int i;
 
-	/* The threads first: nothing may touch a device after this. */
+	/*
+	 * The threads first, the PIT's before the vCPUs' (its interrupts
+	 * kick them): nothing may touch a device after this.
+	 */
+	pit_destroy(vmm->pit);
 	for (i = 0; i < vmm->nr_vcpus; i++)
 		vcpu_destroy(&vmm->vcpus[i]);
+	vmm->nr_vcpus = 0;
 	free(vmm->vcpus);
-	pit_destroy(vmm->pit);
 	for (i = 0; i < vmm->nr_virtio; i++)
 		virtio_mmio_destroy(vmm->virtio[i].dev);
 	acpi_pm_destroy(vmm->acpi_pm);
@@ -630,9 +637,10 @@ void vmm_destroy(struct vmm *vmm)
 	pic_destroy(vmm->pic);
 	bus_release(&vmm->pio);
 	bus_release(&vmm->mmio);
-	guest_mem_destroy(&vmm->mem);
+	/* The VM before its memory: no memslot outlives the mapping. */
 	if (vmm->vm_fd >= 0)
 		close(vmm->vm_fd);
+	guest_mem_destroy(&vmm->mem);
 	if (vmm->sys_fd >= 0)
 		close(vmm->sys_fd);
 	if (vmm->stop_pipe[0] >= 0) {
@@ -647,13 +655,20 @@ void vmm_destroy(struct vmm *vmm)
 static atomic_int vmm_signal;
 static atomic_int vmm_signal_fd = -1;
 
-/* SIGINT, SIGTERM: wake the input loop, which stops the machine. */
+/*
+ * SIGINT, SIGTERM: wake the input loop, which stops the machine. A
+ * second one, when the first did not end it, ends the runner at once.
+ */
 static void vmm_signal_handler(int sig)
 {
 	int saved = errno;
 	ssize_t written;
 
-	atomic_store(&vmm_signal, sig);
+	if (atomic_exchange(&vmm_signal, sig)) {
+		term_restore();
+		signal(sig, SIG_DFL);
+		raise(sig);
+	}
 	/* A failure means a full pipe: the loop is awake already. */
 	written = write(atomic_load(&vmm_signal_fd), "", 1);
 	(void)written;
@@ -699,9 +714,20 @@ int vmm_run(struct vmm *vmm)
 	if (sig)
 		vmm_stop(vmm, VMM_STOP_QUIT, 128 + sig, "stopped by signal %d",
 			 sig);
-	/* Let the vCPUs go before the terminal: their output comes first. */
-	for (i = 0; i < vmm->nr_vcpus; i++)
-		vcpu_join(&vmm->vcpus[i]);
+	/*
+	 * The terminal comes back before we wait: a vCPU blocked writing
+	 * to a terminal that takes no more output must not leave it raw.
+	 */
 	term_restore();
+	for (i = 0; i < vmm->nr_vcpus; i++) {
+		if (!vcpu_join(&vmm->vcpus[i], VMM_JOIN_TIMEOUT_MS)) {
+			vmm_error("vCPU %u did not stop (blocked writing the console?)",
+				  i);
+			vmm->stuck = true;
+		}
+	}
+	sigaction(SIGINT, &(struct sigaction){ .sa_handler = SIG_DFL }, NULL);
+	sigaction(SIGTERM, &(struct sigaction){ .sa_handler = SIG_DFL }, NULL);
+	atomic_store(&vmm_signal_fd, -1);
 	return vmm->exit_code;
 }

@@ -4,6 +4,7 @@
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <unistd.h>
 #include <string.h>
 #include <sys/ioctl.h>
 #include <linux/kvmlite.h>
@@ -34,14 +35,16 @@ static void run_usage(FILE *out)
 		"\n"
 		"Exit status: 0 the guest powered off (or Ctrl-A x), 1 a runner or\n"
 		"hypervisor error, 2 bad usage, 3 the guest reset the machine (reboot,\n"
-		"panic), 4 the guest crashed (triple fault, failed entry), 128+N a signal,\n"
-		"or the byte the guest wrote to port 0x%x.\n",
+		"panic), 4 the guest crashed (triple fault, failed entry), 5 it halted\n"
+		"with interrupts off for good, 128+N a signal, or the byte the guest\n"
+		"wrote to port 0x%x.\n",
 		VMM_MAX_DISKS, KVMLITE_DEVICE_PATH, KVMLITE_RUN_EXIT_PORT);
 }
 
 static const char * const stop_names[] = {
 	[VMM_RUNNING] = "running",
 	[VMM_STOP_POWEROFF] = "power-off",
+	[VMM_STOP_HALT] = "halted",
 	[VMM_STOP_RESET] = "reset",
 	[VMM_STOP_EXIT_PORT] = "exit port",
 	[VMM_STOP_CRASH] = "crash",
@@ -106,6 +109,9 @@ int cmd_run(int argc, char **argv)
 	r = vmm_run(&vmm);
 	if (!cfg.quiet)
 		run_report(&vmm);
+	/* A thread we could not stop may still use the machine: just go. */
+	if (vmm.stuck)
+		_exit(r);
 	vmm_destroy(&vmm);
 	return r;
 }

@@ -20,7 +20,7 @@
 
 #define TERM_QUIT_KEY		'x'
 /* How soon to offer input again that the guest had no room for. */
-#define TERM_RETRY_MS		10
+#define TERM_RETRY_MS		2
 
 static struct termios term_saved;
 static atomic_bool term_is_raw;	/* read by the fatal signal handler */
@@ -87,20 +87,48 @@ long term_filter(const uint8_t *in, size_t len, uint8_t *out, int *escaped)
 	return n;
 }
 
-/* Offer the guest what it has not taken yet; true when all is gone. */
-static bool term_deliver(struct vmm *vmm, const uint8_t *buf, size_t *off,
-			 size_t len)
+/*
+ * Input read but not yet taken by the guest. Room for a paste; what a
+ * terminal sends beyond it is dropped, as a UART overruns.
+ */
+struct term_queue {
+	uint8_t buf[4096];
+	size_t off, len;
+};
+
+static void term_queue_add(struct term_queue *q, const uint8_t *data,
+			   size_t len)
 {
-	*off += vmm->console_in.receive(vmm->console_in.dev, buf + *off,
-					len - *off);
-	return *off == len;
+	size_t room;
+
+	if (q->off) {
+		memmove(q->buf, q->buf + q->off, q->len);
+		q->off = 0;
+	}
+	room = sizeof(q->buf) - q->len;
+	if (len > room)
+		len = room;
+	memcpy(q->buf + q->len, data, len);
+	q->len += len;
+}
+
+/* Offer the guest what it has not taken yet. */
+static void term_deliver(struct vmm *vmm, struct term_queue *q)
+{
+	size_t taken = vmm->console_in.receive(vmm->console_in.dev,
+					       q->buf + q->off, q->len);
+
+	q->off += taken;
+	q->len -= taken;
+	if (!q->len)
+		q->off = 0;
 }
 
 void term_input_loop(struct vmm *vmm)
 {
 	bool tty = isatty(STDIN_FILENO), input_open = true;
-	uint8_t raw[256], pending[256];
-	size_t pending_len = 0, pending_off = 0;
+	static struct term_queue queue;
+	uint8_t raw[256], filtered[256];
 	int escaped = 0;
 
 	for (;;) {
@@ -108,23 +136,33 @@ void term_input_loop(struct vmm *vmm)
 			{ .fd = vmm->stop_pipe[0], .events = POLLIN },
 			{ .fd = STDIN_FILENO, .events = POLLIN },
 		};
+		size_t room;
 		nfds_t nfds;
 		ssize_t got;
 		long n;
 
-		if (pending_len &&
-		    term_deliver(vmm, pending, &pending_off, pending_len))
-			pending_len = pending_off = 0;
-		/* Read more only once the guest took what we have. */
-		nfds = input_open && !pending_len ? 2 : 1;
-		if (poll(fds, nfds, pending_len ? TERM_RETRY_MS : -1) < 0 &&
-		    errno != EINTR)
+		if (queue.len)
+			term_deliver(vmm, &queue);
+		room = sizeof(queue.buf) - queue.len;
+		/*
+		 * A terminal is always read, so that Ctrl-A x gets through
+		 * to a guest that takes no input; a pipe or file only when
+		 * there is room, so none of it is lost.
+		 */
+		nfds = input_open && (tty || room) ? 2 : 1;
+		if (poll(fds, nfds, queue.len ? TERM_RETRY_MS : -1) < 0) {
+			if (errno == EINTR)
+				continue;
+			vmm_stop(vmm, VMM_STOP_ERROR, 1, "poll: %s",
+				 strerror(errno));
 			break;
+		}
 		if (fds[0].revents)
 			break;			/* the machine stopped */
 		if (nfds < 2 || !fds[1].revents)
 			continue;
-		got = read(STDIN_FILENO, raw, sizeof(raw));
+		got = read(STDIN_FILENO, raw,
+			   tty || room > sizeof(raw) ? sizeof(raw) : room);
 		if (got < 0 && (errno == EINTR || errno == EAGAIN))
 			continue;
 		if (got <= 0) {
@@ -132,15 +170,14 @@ void term_input_loop(struct vmm *vmm)
 			continue;
 		}
 		if (!tty) {
-			memcpy(pending, raw, got);
-			pending_len = got;
+			term_queue_add(&queue, raw, got);
 			continue;
 		}
-		n = term_filter(raw, got, pending, &escaped);
+		n = term_filter(raw, got, filtered, &escaped);
 		if (n < 0) {
 			vmm_stop(vmm, VMM_STOP_QUIT, 0, "quit (Ctrl-A x)");
 			break;
 		}
-		pending_len = n;
+		term_queue_add(&queue, filtered, n);
 	}
 }

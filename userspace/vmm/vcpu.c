@@ -6,13 +6,16 @@
  * whose handler sets kvm_run.immediate_exit: a kick that comes just
  * before KVM_RUN then makes it return at once instead of being lost.
  */
+#define _GNU_SOURCE	/* pthread_timedjoin_np() */
 #include <errno.h>
+#include <limits.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
+#include <time.h>
 #include <unistd.h>
 #include "cpuid.h"
 #include "hw/pic.h"
@@ -55,11 +58,13 @@ static void vcpu_io(struct vcpu *vcpu)
 	uint64_t bytes = (uint64_t)run->io.size * run->io.count;
 	uint32_t i;
 
-	if (run->io.data_offset >= (uint64_t)vcpu->vmm->run_size ||
+	if ((run->io.size != 1 && run->io.size != 2 && run->io.size != 4) ||
+	    run->io.data_offset >= (uint64_t)vcpu->vmm->run_size ||
 	    bytes > vcpu->vmm->run_size - run->io.data_offset) {
 		vmm_stop(vcpu->vmm, VMM_STOP_ERROR, 1,
-			 "vCPU %u: I/O exit data out of the kvm_run page",
-			 vcpu->id);
+			 "vCPU %u: I/O exit of %u x %u bytes at 0x%llx",
+			 vcpu->id, run->io.count, run->io.size,
+			 (unsigned long long)run->io.data_offset);
 		return;
 	}
 	/* "rep ins/outs": count elements, one after another. */
@@ -85,16 +90,18 @@ static void vcpu_mmio(struct vcpu *vcpu)
 /*
  * HLT with no in-kernel irqchip: wait for the PIC to raise INTR. A vCPU
  * halted with interrupts disabled waits for an NMI, INIT or SMI we never
- * send: the machine is off (Linux's halt when it has no way to power
- * off).
+ * send: the machine has stopped for good (Linux's "System halted", or
+ * its decompressor giving up), which is not a power-off.
  */
 static void vcpu_halt(struct vcpu *vcpu)
 {
 	struct vmm *vmm = vcpu->vmm;
 
+	if (!vmm->pic)
+		return;			/* the irqchip's HLT never exits */
 	if (!vcpu->run->if_flag) {
-		vmm_stop(vmm, VMM_STOP_POWEROFF, 0,
-			 "the guest halted with interrupts disabled");
+		vmm_stop(vmm, VMM_STOP_HALT, 5,
+			 "vCPU %u halted with interrupts disabled", vcpu->id);
 		return;
 	}
 	pthread_mutex_lock(&vmm->lock);
@@ -233,7 +240,7 @@ int vcpu_create(struct vmm *vmm, struct vcpu *vcpu, unsigned int id)
 	if (run == MAP_FAILED) {
 		fprintf(stderr, "kvmlite run: vCPU %u: mmap: %s\n", id,
 			strerror(errno));
-		return -1;
+		goto err_close;
 	}
 	vcpu->run = run;
 
@@ -242,17 +249,25 @@ int vcpu_create(struct vmm *vmm, struct vcpu *vcpu, unsigned int id)
 		fprintf(stderr,
 			"kvmlite run: KVM_GET_SUPPORTED_CPUID: %s\n",
 			strerror(errno));
-		return -1;
+		goto err_unmap;
 	}
 	cpuid_for_vcpu(cpuid, id, vmm->irqchip);
 	if (ioctl(vcpu->fd, KVM_SET_CPUID2, cpuid) < 0) {
 		fprintf(stderr, "kvmlite run: vCPU %u: KVM_SET_CPUID2: %s\n",
 			id, strerror(errno));
 		free(cpuid);
-		return -1;
+		goto err_unmap;
 	}
 	free(cpuid);
 	return 0;
+
+err_unmap:
+	munmap(vcpu->run, vmm->run_size);
+	vcpu->run = NULL;
+err_close:
+	close(vcpu->fd);
+	vcpu->fd = -1;
+	return -1;
 }
 
 int vcpu_start(struct vcpu *vcpu)
@@ -267,26 +282,43 @@ int vcpu_start(struct vcpu *vcpu)
 	return -r;
 }
 
-/* The machine has stopped: the thread leaves its loop once kicked. */
-void vcpu_join(struct vcpu *vcpu)
+/*
+ * The machine has stopped: the thread leaves its loop once kicked, unless
+ * something outside our control holds it (a write to a terminal that
+ * takes no more output): then it is left behind.
+ */
+bool vcpu_join(struct vcpu *vcpu, unsigned int timeout_ms)
 {
 	struct vmm *vmm = vcpu->vmm;
+	struct timespec deadline;
 	bool started;
 
 	vcpu_kick(vcpu);
 	pthread_mutex_lock(&vmm->lock);
 	started = vcpu->started;
+	pthread_mutex_unlock(&vmm->lock);
+	if (!started)
+		return true;
+	clock_gettime(CLOCK_REALTIME, &deadline);
+	deadline.tv_sec += timeout_ms / 1000;
+	deadline.tv_nsec += (timeout_ms % 1000) * 1000000L;
+	if (deadline.tv_nsec >= 1000000000L) {
+		deadline.tv_sec++;
+		deadline.tv_nsec -= 1000000000L;
+	}
+	if (pthread_timedjoin_np(vcpu->thread, NULL, &deadline))
+		return false;
+	pthread_mutex_lock(&vmm->lock);
 	vcpu->started = false;
 	pthread_mutex_unlock(&vmm->lock);
-	if (started)
-		pthread_join(vcpu->thread, NULL);
+	return true;
 }
 
 void vcpu_destroy(struct vcpu *vcpu)
 {
 	if (!vcpu->vmm)
 		return;
-	vcpu_join(vcpu);
+	vcpu_join(vcpu, UINT_MAX);
 	if (vcpu->run)
 		munmap(vcpu->run, vcpu->vmm->run_size);
 	if (vcpu->fd >= 0)

@@ -63,7 +63,8 @@ struct vmm_config {
 /* Why the machine stopped; the runner's exit status follows from it. */
 enum vmm_stop {
 	VMM_RUNNING,
-	VMM_STOP_POWEROFF,		/* ACPI S5, or halted for good */
+	VMM_STOP_POWEROFF,		/* ACPI S5 */
+	VMM_STOP_HALT,			/* halted with interrupts off */
 	VMM_STOP_RESET,			/* the guest reset the machine */
 	VMM_STOP_EXIT_PORT,		/* the guest wrote a status */
 	VMM_STOP_CRASH,			/* triple fault, failed entry, ... */
@@ -124,6 +125,7 @@ struct vmm {
 	int exit_code;
 	char stop_detail[160];
 
+	bool stuck;			/* a vCPU thread did not stop */
 	uint64_t start_ns;		/* CLOCK_MONOTONIC at the first entry */
 	uint64_t marker_ns;		/* the guest's first boot marker, or 0 */
 };
@@ -159,7 +161,8 @@ int vcpu_kick_init(void);
 int vcpu_create(struct vmm *vmm, struct vcpu *vcpu, unsigned int id);
 int vcpu_start(struct vcpu *vcpu);
 void vcpu_kick(struct vcpu *vcpu);
-void vcpu_join(struct vcpu *vcpu);
+/* Kick and join, waiting at most @timeout_ms; false if it did not end. */
+bool vcpu_join(struct vcpu *vcpu, unsigned int timeout_ms);
 void vcpu_destroy(struct vcpu *vcpu);
 
 #endif /* KVMLITE_VMM_VMM_H */
