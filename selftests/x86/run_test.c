@@ -56,8 +56,11 @@ GUEST_CODE(triple, ".code64",
 	   "push $0\n push $0\n lidt (%rsp)\n ud2\n");
 /* Interrupts off (as at entry), halted: no way to wake. */
 GUEST_CODE(cli_hlt, ".code64", "cli\n hlt\n jmp .\n");
-/* Spins until the runner is signalled. */
-GUEST_CODE(spin, ".code64", "jmp .\n");
+/*
+ * Spins until the runner is signalled; with a PAUSE, not a bare "jmp .",
+ * which freezes the emulated Intel host (see vm_lifecycle_test.c).
+ */
+GUEST_CODE(spin, ".code64", "1: pause\n jmp 1b\n");
 /*
  * Garbage to the legacy devices' ports (all widths, reads too), skipping
  * the ports that end the run (8042 command, ACPI PM1 control and reset,
@@ -118,8 +121,9 @@ static const struct run_case cases[] = {
 	  kbc_reset_start, kbc_reset_end, "", 3, "reset: the guest reset the machine" },
 	{ "a triple fault is a crash: status 4",
 	  triple_start, triple_end, "", 4, "crash: vCPU 0: the guest triple-faulted" },
-	{ "halted with interrupts off is off: status 0",
-	  cli_hlt_start, cli_hlt_end, "", 0, "halted with interrupts disabled",
+	{ "halted with interrupts off for good: status 5",
+	  cli_hlt_start, cli_hlt_end, "", 5,
+	  "halted: vCPU 0 halted with interrupts disabled",
 	  .needs_no_irqchip = true },
 	{ "SIGTERM stops a spinning guest: status 143",
 	  spin_start, spin_end, "", 143, "quit: stopped by signal 15",

@@ -26,7 +26,12 @@
 /* mov $0x42, %al; out %al, $0x10; hlt */
 static const uint8_t guest_out_hlt[] = { 0xb0, 0x42, 0xe6, OUT_PORT, 0xf4 };
 /* 1: jmp 1b */
-static const uint8_t guest_spin[] = { 0xeb, 0xfe };
+/*
+ * "1: pause; jmp 1b". Not a bare "jmp ." (0xeb 0xfe): in the emulated
+ * Intel host (Bochs) a guest spinning on that never sees the host's timer
+ * interrupt exit it, and the one-CPU host freezes.
+ */
+static const uint8_t guest_spin[] = { 0xf3, 0x90, 0xeb, 0xfc };
 
 struct guest {
 	int vm, vcpu;
