@@ -28,7 +28,6 @@ BEGIN {
 	label["compute"] = "guest compute loop, no exits"
 	label["vm_create"] = "VM + vCPU create/destroy"
 	label["linux_boot"] = "Linux boot to userspace"
-	boot_na = "needs the runner, kvmlite run (issue 5)"
 }
 
 { sub(/\r$/, "") }
@@ -219,8 +218,6 @@ END {
 			(ratio[m] == "" ? "n/a" : sprintf("%.2f", ratio[m])),
 			pairs, ex, gex > table
 	}
-	printf "%-32s %-6s %10s %10s %6s  %s\n", label["linux_boot"], "-", \
-		"n/a", "n/a", "n/a", boot_na > table
 	printf "%-32s %-6s %10s %10s %6s\n", \
 		"overall (geometric mean)", "", "", "",
 		(overall == "" ? "n/a" : sprintf("%.2f", overall)) > table
@@ -256,10 +253,7 @@ END {
 			printf "%s%s", (p > 1 ? "," : ""), jnum(pr[m, p]) > json
 		printf "]}" > json
 	}
-	printf ",\n{\"metric\":\"linux_boot\",\"label\":%s,", \
-		jstr(label["linux_boot"]) > json
-	printf "\"unavailable\":%s}\n],\"overall_ratio\":%s}\n", \
-		jstr(boot_na), jnum(overall) > json
+	printf "\n],\"overall_ratio\":%s}\n", jnum(overall) > json
 
 	# gnuplot's data: label, KVM, kvmlite, ratio; "-" is missing.
 	for (i = 1; i <= nm; i++) {

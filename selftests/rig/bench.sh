@@ -5,7 +5,8 @@
 # load (each takes SVM/VMX only while it has VMs, so they take turns), and
 # the benchmark client runs on /dev/kvm and /dev/kvmlite alternately,
 # rig.rounds= times: A B A B ..., so that drift in the emulator's speed
-# hits both devices alike and each round is a pair to compare. rig.bench=
+# hits both devices alike and each round is a pair to compare; after the
+# client, `kvmlite run` boots Linux on the same device. rig.bench=
 # holds the client's options, commas for spaces. Its JSON lines, tagged
 # with their round, go to the console between KVMLITE-BENCH-BEGIN and
 # KVMLITE-BENCH-END, where rig.sh collects them.
@@ -16,6 +17,30 @@ kvm=$(kvm_module)
 check "load Debian's $kvm" "modprobe $kvm"
 check "load kvmlite" "insmod $KVMLITE_KO"
 apply_device_rules
+
+# Metric 8, the Linux boot: `kvmlite run` boots this host's own kernel
+# with the test initramfs on DEVICE, and the runner reports the time from
+# the guest's first instruction to its first userspace instruction (the
+# boot marker). One JSON line as the client prints them, for ROUND.
+linux_boot() # DEVICE ROUND
+{
+	hv=kvmlite
+	[ "$1" = /dev/kvm ] && hv=kvm
+	timeout 900 kvmlite run --kernel /rig/l2/vmlinuz \
+		--initrd /rig/l2/initrd.gz --mem 256M --device "$1" \
+		--cmdline quiet < /dev/null > /tmp/boot.out 2> /tmp/boot.err
+	ms=$(sed -n 's/.*boot marker at \([0-9.]*\) ms.*/\1/p' /tmp/boot.err)
+	printf '{"round":%s,"device":"%s","hypervisor":"%s",' "$2" "$1" "$hv"
+	printf '"metric":"linux_boot","unit":"ms",'
+	if [ -n "$ms" ]; then
+		printf '"value":%s,"iterations":1}\n' "$ms"
+		result OK "Linux boot round $2 on $1: $ms ms"
+	else
+		printf '"error":"no boot marker"}\n'
+		result FAIL "Linux boot round $2 on $1"
+		sed 's/^/# /' /tmp/boot.err
+	fi
+}
 
 rounds=$(sed -n 's/.*rig\.rounds=\([0-9]*\).*/\1/p' /proc/cmdline)
 args=$(sed -n 's/.*rig\.bench=\([^ ]*\).*/\1/p' /proc/cmdline | tr , ' ')
@@ -35,6 +60,7 @@ while [ "$r" -le "$rounds" ]; do
 			"$dev cannot create VMs" ;;
 		*) result FAIL "bench round $r on $dev: exit status $rc" ;;
 		esac
+		linux_boot "$dev" "$r"
 	done
 	r=$((r + 1))
 done

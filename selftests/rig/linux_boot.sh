@@ -1,12 +1,14 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0-only
 #
-# linux_boot.sh DEVICE [serial|virtio]: `kvmlite run` boots Debian's
-# kernel (the emulated host's own) with the test initramfs on DEVICE:
-# the guest uses the virtio disk, console and entropy device and powers
-# off. TAP on stdout; the guest's console as diagnostics.
+# linux_boot.sh DEVICE [serial|virtio [CPUS]]: `kvmlite run` boots
+# Debian's kernel (the emulated host's own) with the test initramfs on
+# DEVICE: the guest uses the virtio disk, console and entropy device,
+# counts its CPUs and powers off. TAP on stdout; the guest's console as
+# diagnostics.
 dev=$1
 console=${2:-serial}
+cpus=${3:-1}
 l2=/rig/l2
 out=/tmp/l2-$console.out
 err=/tmp/l2-$console.err
@@ -17,20 +19,22 @@ not_ok() { n=$((n + 1)); echo "not ok $n $*"; }
 check() { if eval "$2"; then ok "$1"; else not_ok "$1"; fi; }
 
 echo "TAP version 13"
-echo "1..7"
+echo "1..8"
 rm -f /tmp/disk.img
 dd if=/dev/zero of=/tmp/disk.img bs=1M count=8 2> /dev/null
 mke2fs -qF /tmp/disk.img > /dev/null 2>&1
 
 # SIGTERM, not a kill: the runner then says where its vCPUs were.
 timeout 300 kvmlite run --kernel "$l2/vmlinuz" --initrd "$l2/initrd.gz" \
-	--disk /tmp/disk.img --mem 256M --console "$console" \
+	--disk /tmp/disk.img --mem 256M --console "$console" --cpus "$cpus" \
 	--device "$dev" --cmdline "quiet" < /dev/null > "$out" 2> "$err"
 rc=$?
+# The guest's tty ends its lines with "\r\n".
+tr -d '\r' < "$out" > "$out.txt" && mv "$out.txt" "$out"
 sed 's/^/# guest: /' "$out"
 sed 's/^/# runner: /' "$err"
 
-check "boot on $dev ($console console): the runner exits 0 (rc=$rc)" \
+check "boot on $dev ($console console, $cpus CPUs): the runner exits 0 (rc=$rc)" \
 	'[ $rc = 0 ]'
 check "the guest powered off through ACPI" \
 	'grep -q "power-off: the guest powered off" "$err"'
@@ -46,6 +50,8 @@ else
 	check "serial console: the guest's console is ttyS0" \
 		'grep -q "KVMLITE-L2: console: ttyS0" "$out"'
 fi
+check "the guest runs on $cpus CPUs" \
+	'grep -q "KVMLITE-L2: cpus: $cpus\$" "$out"'
 marker=$(sed -n 's/.*boot marker at \([0-9.]*\) ms.*/\1/p' "$err")
 check "boot marker: first userspace instruction after ${marker:-?} ms" \
 	'[ -n "$marker" ]'

@@ -18,27 +18,41 @@ check "load Debian's $kvm (the oracle)" "modprobe $kvm"
 check "kvmlite loads for the test run" "insmod $KVMLITE_KO"
 apply_device_rules
 
-# rig.tests=a_test,b_test runs only those (Bochs is slow: see rig.sh);
-# linux_boot names the Linux guest boots.
-only=$(sed -n 's/.*rig\.tests=\([^ ]*\).*/\1/p' /proc/cmdline | tr , ' ')
-selected() { [ -z "$only" ] || echo " $only " | grep -q " $1 "; }
+# rig.tests=a_test,b_test runs only those (Bochs is slow: see rig.sh),
+# and rig.kvm_tests= only those on /dev/kvm; linux_boot names the Linux
+# guest boots, bench_smoke the benchmark client's.
+cmdline_list() { sed -n "s/.*rig\.$1=\([^ ]*\).*/\1/p" /proc/cmdline | tr , ' '; }
+only=$(cmdline_list tests)
+only_kvm=$(cmdline_list kvm_tests)
+[ -n "$only_kvm" ] || only_kvm=$only
+# selected DEVICE NAME: whether NAME runs on DEVICE.
+selected()
+{
+	list=$only
+	[ "$1" = /dev/kvm ] && list=$only_kvm
+	[ -z "$list" ] || echo " $list " | grep -q " $2 "
+}
 
 for dev in /dev/kvm /dev/kvmlite; do
 	for test in /rig/tests/*_test; do
 		name=$(basename "$test")
-		selected "$name" || continue
+		selected "$dev" "$name" || continue
 		run_tap "$name[$dev]" 300 "$test" -d "$dev"
 	done
 	# The benchmark client works on this device (--quick, not timed).
-	[ "$short" = 1 ] ||
+	[ "$short" = 1 ] || ! selected "$dev" bench_smoke ||
 		run_tap "bench_smoke[$dev]" 600 /rig/bench-smoke.sh "$dev"
 	# kvmlite run boots the emulated host's own kernel on the device;
 	# on kvmlite also with the virtio console.
-	if selected linux_boot; then
+	if selected "$dev" linux_boot; then
 		run_tap "linux_boot[$dev]" 600 /rig/linux_boot.sh "$dev"
 		[ "$dev" = /dev/kvmlite ] &&
 			run_tap "linux_boot_virtio_console[$dev]" 600 \
 				/rig/linux_boot.sh "$dev" virtio
+		# More than one vCPU needs the in-kernel irqchip.
+		[ "$dev" = /dev/kvm ] &&
+			run_tap "linux_boot_smp[$dev]" 600 \
+				/rig/linux_boot.sh "$dev" serial 2
 	fi
 	# A client that knows only <linux/kvm.h> runs unchanged here.
 	check "examples/hello on $dev: the guest's greeting" \

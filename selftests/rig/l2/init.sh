@@ -26,6 +26,7 @@ for m in virtio_mmio virtio_blk virtio_console virtio-rng crc32c_generic \
 done
 
 say "uname: $(uname -a)"
+say "cpus: $(nproc)"
 step 'cat /proc/cmdline'
 step 'grep -m1 "model name" /proc/cpuinfo'
 step 'ls /sys/bus/virtio/devices/'
