@@ -6,7 +6,8 @@
 # the benchmark client runs on /dev/kvm and /dev/kvmlite alternately,
 # rig.rounds= times: A B A B ..., so that drift in the emulator's speed
 # hits both devices alike and each round is a pair to compare; after the
-# client, `kvmlite run` boots Linux on the same device. rig.bench=
+# client, `kvmlite run` boots Linux on the same device, in the first
+# rig.boots= rounds (default: all). rig.bench=
 # holds the client's options, commas for spaces. Its JSON lines, tagged
 # with their round, go to the console between KVMLITE-BENCH-BEGIN and
 # KVMLITE-BENCH-END, where rig.sh collects them.
@@ -45,6 +46,8 @@ linux_boot() # DEVICE ROUND
 rounds=$(sed -n 's/.*rig\.rounds=\([0-9]*\).*/\1/p' /proc/cmdline)
 args=$(sed -n 's/.*rig\.bench=\([^ ]*\).*/\1/p' /proc/cmdline | tr , ' ')
 rounds=${rounds:-5}
+boots=$(sed -n 's/.*rig\.boots=\([0-9]*\).*/\1/p' /proc/cmdline)
+boots=${boots:-$rounds}
 
 echo "KVMLITE-BENCH-BEGIN rounds=$rounds args=$args"
 r=1
@@ -60,7 +63,7 @@ while [ "$r" -le "$rounds" ]; do
 			"$dev cannot create VMs" ;;
 		*) result FAIL "bench round $r on $dev: exit status $rc" ;;
 		esac
-		linux_boot "$dev" "$r"
+		[ "$r" -le "$boots" ] && linux_boot "$dev" "$r"
 	done
 	r=$((r + 1))
 done

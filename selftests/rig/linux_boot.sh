@@ -4,8 +4,8 @@
 # linux_boot.sh DEVICE [serial|virtio [CPUS]]: `kvmlite run` boots
 # Debian's kernel (the emulated host's own) with the test initramfs on
 # DEVICE: the guest uses the virtio disk, console and entropy device,
-# counts its CPUs and powers off. TAP on stdout; the guest's console as
-# diagnostics.
+# counts its CPUs, runs what we type into its shell on the console, and
+# powers off. TAP on stdout; the guest's console as diagnostics.
 dev=$1
 console=${2:-serial}
 cpus=${3:-1}
@@ -19,16 +19,34 @@ not_ok() { n=$((n + 1)); echo "not ok $n $*"; }
 check() { if eval "$2"; then ok "$1"; else not_ok "$1"; fi; }
 
 echo "TAP version 13"
-echo "1..8"
+echo "1..9"
 rm -f /tmp/disk.img
 dd if=/dev/zero of=/tmp/disk.img bs=1M count=8 2> /dev/null
 mke2fs -qF /tmp/disk.img > /dev/null 2>&1
 
+# What we type: sent once the guest's shell is up, so that nothing is
+# lost to the guest's own port setup. The end of it leaves the guest on.
+rm -f /tmp/l2-in "$out"
+mkfifo /tmp/l2-in
+(
+	i=0
+	while [ $i -lt 600 ] &&
+	      ! grep -q "A shell in the guest" "$out" 2> /dev/null; do
+		sleep 1
+		i=$((i + 1))
+	done
+	printf 'echo "KVMLITE-L2: shell: $((6 * 7))"\nexit\n'
+) > /tmp/l2-in &
+feeder=$!
+
 # SIGTERM, not a kill: the runner then says where its vCPUs were.
 timeout 300 kvmlite run --kernel "$l2/vmlinuz" --initrd "$l2/initrd.gz" \
 	--disk /tmp/disk.img --mem 256M --console "$console" --cpus "$cpus" \
-	--device "$dev" --cmdline "quiet" < /dev/null > "$out" 2> "$err"
+	--device "$dev" --cmdline "quiet kvmlite.shell" \
+	< /tmp/l2-in > "$out" 2> "$err"
 rc=$?
+kill "$feeder" 2> /dev/null
+wait "$feeder"
 # The guest's tty ends its lines with "\r\n".
 tr -d '\r' < "$out" > "$out.txt" && mv "$out.txt" "$out"
 sed 's/^/# guest: /' "$out"
@@ -50,6 +68,8 @@ else
 	check "serial console: the guest's console is ttyS0" \
 		'grep -q "KVMLITE-L2: console: ttyS0" "$out"'
 fi
+check "$console console input: the guest's shell ran what we typed" \
+	'grep -q "^KVMLITE-L2: shell: 42" "$out"'
 check "the guest runs on $cpus CPUs" \
 	'grep -q "KVMLITE-L2: cpus: $cpus\$" "$out"'
 marker=$(sed -n 's/.*boot marker at \([0-9.]*\) ms.*/\1/p' "$err")

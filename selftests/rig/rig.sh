@@ -485,21 +485,26 @@ BENCH_SVM_ROUNDS=${RIG_BENCH_ROUNDS:-7}
 BENCH_SVM_ARGS=${RIG_BENCH_ARGS:-}
 BENCH_VMX_ROUNDS=${RIG_BENCH_ROUNDS:-3}
 BENCH_VMX_ARGS=${RIG_BENCH_ARGS:---quick}
+# Rounds with a Linux boot: each is minutes of Bochs.
+BENCH_SVM_BOOTS=${RIG_BENCH_BOOTS:-$BENCH_SVM_ROUNDS}
+BENCH_VMX_BOOTS=${RIG_BENCH_BOOTS:-1}
 BENCH_OUT=$TOP/bench/results
 
 # bench_vendor svm|vmx: one L1 boot runs the client on both devices, then
 # bench/results/VENDOR.{json,txt,png} from its serial log.
 bench_vendor()
 {
-	local vendor=$1 rounds args log=$RESULTS/bench-$1.log ratios=1
+	local vendor=$1 rounds args boots log=$RESULTS/bench-$1.log ratios=1
 
 	if [ "$vendor" = svm ]; then
 		rounds=$BENCH_SVM_ROUNDS args=$BENCH_SVM_ARGS
+		boots=$BENCH_SVM_BOOTS
 	else
 		rounds=$BENCH_VMX_ROUNDS args=$BENCH_VMX_ARGS
+		boots=$BENCH_VMX_BOOTS
 	fi
 	l1_run "bench-$vendor" "$vendor" "" bench \
-		"rig.rounds=$rounds rig.bench=${args// /,}"
+		"rig.rounds=$rounds rig.boots=$boots rig.bench=${args// /,}"
 	awk -v vendor="$vendor" -v host="$(l1_host "$vendor")" \
 		-v date="$(date -u +%Y-%m-%d)" \
 		-v json="$BENCH_OUT/$vendor.json" \

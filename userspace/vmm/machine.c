@@ -464,11 +464,13 @@ static void *vmm_read_file(const char *what, const char *path, size_t *size)
 /*
  * Our part of the command line: where the console is, and that a panic
  * should reset the machine (which ends the run) rather than hang it.
+ * With the virtio console, the UART is the early console until hvc0
+ * takes over, which then starts with the next message: each shows once.
  */
 static char *vmm_cmdline(const struct vmm_config *cfg)
 {
 	const char *ours = cfg->console == VMM_CONSOLE_VIRTIO ?
-			   "console=ttyS0 console=hvc0 panic=-1" :
+			   "console=hvc0 earlycon=uart8250,io,0x3f8 panic=-1" :
 			   "console=ttyS0 panic=-1";
 	const char *user = cfg->cmdline ? cfg->cmdline : "";
 	size_t len = strlen(ours) + 1 + strlen(user) + 1;

@@ -3,7 +3,9 @@
 #
 # The test guest's script: load the virtio drivers, use every device,
 # report each result on a "KVMLITE-L2:" line, and power off. With
-# kvmlite.demo on the command line it shows each command as it runs.
+# kvmlite.demo on the command line it shows each command as it runs; with
+# kvmlite.shell it gives you a shell at the end, and powers off when you
+# leave it.
 /bin/busybox --install -s /bin
 export PATH=/bin:/sbin
 mount -t proc proc /proc
@@ -24,6 +26,9 @@ for m in virtio_mmio virtio_blk virtio_console virtio-rng crc32c_generic \
 	 ext4; do
 	modprobe "$m" || say "modprobe $m failed"
 done
+# With console=hvc0 there was no console to give us until virtio_console
+# loaded: take it now (the same one otherwise).
+exec < /dev/console > /dev/console 2>&1
 
 say "uname: $(uname -a)"
 say "cpus: $(nproc)"
@@ -62,5 +67,9 @@ else
 fi
 
 say "console: $(cat /sys/class/tty/console/active)"
+if grep -qw kvmlite.shell /proc/cmdline; then
+	echo "A shell in the guest; 'exit' powers it off."
+	setsid cttyhack sh
+fi
 say "done, powering off"
 poweroff -f
