@@ -66,10 +66,20 @@ static void run_report_vcpus(const struct vmm *vmm)
 
 		if (ioctl(vcpu->fd, KVM_GET_REGS, &regs) < 0)
 			continue;
-		fprintf(stderr, "kvmlite run: vCPU %u: %s at rip 0x%llx, rflags 0x%llx\n",
+		fprintf(stderr, "kvmlite run: vCPU %u: %s at rip 0x%llx, rflags 0x%llx",
 			i, vcpu->halted ? "halted" : "running",
 			(unsigned long long)regs.rip,
 			(unsigned long long)regs.rflags);
+		if (vcpu->last_exit == KVM_EXIT_IO ||
+		    vcpu->last_exit == KVM_EXIT_MMIO)
+			fprintf(stderr, ", last exit: %s %s 0x%llx",
+				vcpu->last_exit == KVM_EXIT_IO ? "port" : "MMIO",
+				vcpu->last_write ? "write" : "read",
+				(unsigned long long)vcpu->last_addr);
+		else
+			fprintf(stderr, ", last exit: reason %u",
+				vcpu->last_exit);
+		fputc('\n', stderr);
 	}
 }
 

@@ -159,11 +159,16 @@ static void vcpu_handle_exit(struct vcpu *vcpu)
 	struct kvm_run *run = vcpu->run;
 	struct vmm *vmm = vcpu->vmm;
 
+	vcpu->last_exit = run->exit_reason;
 	switch (run->exit_reason) {
 	case KVM_EXIT_IO:
+		vcpu->last_addr = run->io.port;
+		vcpu->last_write = run->io.direction == KVM_EXIT_IO_OUT;
 		vcpu_io(vcpu);
 		break;
 	case KVM_EXIT_MMIO:
+		vcpu->last_addr = run->mmio.phys_addr;
+		vcpu->last_write = run->mmio.is_write;
 		vcpu_mmio(vcpu);
 		break;
 	case KVM_EXIT_HLT:

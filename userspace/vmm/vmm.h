@@ -138,6 +138,10 @@ struct vcpu {
 	pthread_t thread;
 	bool started;
 	bool halted;			/* by its thread; read once joined */
+	/* The last exit to us, by its thread, for the report of a hang. */
+	uint32_t last_exit;		/* kvm_run's exit_reason */
+	uint64_t last_addr;		/* the port or MMIO address */
+	bool last_write;
 };
 
 /* Build the machine and load the kernel. 0, or -1 with a message printed. */
