@@ -6,6 +6,8 @@
 # DEVICE: the guest uses the virtio disk, console and entropy device,
 # counts its CPUs, runs what we type into its shell on the console, and
 # powers off. TAP on stdout; the guest's console as diagnostics.
+. /rig/l1-lib.sh
+
 dev=$1
 console=${2:-serial}
 cpus=${3:-1}
@@ -18,35 +20,49 @@ ok() { n=$((n + 1)); echo "ok $n $*"; }
 not_ok() { n=$((n + 1)); echo "not ok $n $*"; }
 check() { if eval "$2"; then ok "$1"; else not_ok "$1"; fi; }
 
+# One try: a fresh disk, and what we type sent once the guest's shell is
+# up, so that nothing is lost to the guest's own port setup. The end of it
+# leaves the guest on. Sets rc.
+boot_once()
+{
+	rm -f /tmp/disk.img /tmp/l2-in "$out"
+	dd if=/dev/zero of=/tmp/disk.img bs=1M count=8 2> /dev/null
+	mke2fs -qF /tmp/disk.img > /dev/null 2>&1
+	mkfifo /tmp/l2-in
+	(
+		i=0
+		while [ $i -lt 600 ] &&
+		      ! grep -q "A shell in the guest" "$out" 2> /dev/null; do
+			sleep 1
+			i=$((i + 1))
+		done
+		printf 'echo "KVMLITE-L2: shell: $((6 * 7))"\nexit\n'
+	) > /tmp/l2-in &
+	feeder=$!
+
+	# SIGTERM, not a kill: the runner then says where its vCPUs were.
+	timeout "$(l2_boot_limit)" kvmlite run --kernel "$l2/vmlinuz" \
+		--initrd "$l2/initrd.gz" --disk /tmp/disk.img --mem 256M \
+		--console "$console" --cpus "$cpus" --device "$dev" \
+		--cmdline "quiet kvmlite.shell" < /tmp/l2-in > "$out" 2> "$err"
+	rc=$?
+	kill "$feeder" 2> /dev/null
+	wait "$feeder"
+}
+
 echo "TAP version 13"
 echo "1..9"
-rm -f /tmp/disk.img
-dd if=/dev/zero of=/tmp/disk.img bs=1M count=8 2> /dev/null
-mke2fs -qF /tmp/disk.img > /dev/null 2>&1
-
-# What we type: sent once the guest's shell is up, so that nothing is
-# lost to the guest's own port setup. The end of it leaves the guest on.
-rm -f /tmp/l2-in "$out"
-mkfifo /tmp/l2-in
-(
-	i=0
-	while [ $i -lt 600 ] &&
-	      ! grep -q "A shell in the guest" "$out" 2> /dev/null; do
-		sleep 1
-		i=$((i + 1))
-	done
-	printf 'echo "KVMLITE-L2: shell: $((6 * 7))"\nexit\n'
-) > /tmp/l2-in &
-feeder=$!
-
-# SIGTERM, not a kill: the runner then says where its vCPUs were.
-timeout 300 kvmlite run --kernel "$l2/vmlinuz" --initrd "$l2/initrd.gz" \
-	--disk /tmp/disk.img --mem 256M --console "$console" --cpus "$cpus" \
-	--device "$dev" --cmdline "quiet kvmlite.shell" \
-	< /tmp/l2-in > "$out" 2> "$err"
-rc=$?
-kill "$feeder" 2> /dev/null
-wait "$feeder"
+try=1
+tries=$(l2_boot_tries)
+boot_once
+while [ $try -lt "$tries" ] && l2_emulator_fault "$rc" "$out" "$err"; do
+	echo "# try $try of $tries: the emulated host's fault (l1-lib.sh," \
+		"l2_emulator_fault), booting again; how it ended:"
+	tail -n 5 "$out" | sed 's/^/#   guest: /'
+	sed 's/^/#   runner: /' "$err"
+	try=$((try + 1))
+	boot_once
+done
 # The guest's tty ends its lines with "\r\n".
 tr -d '\r' < "$out" > "$out.txt" && mv "$out.txt" "$out"
 sed 's/^/# guest: /' "$out"
