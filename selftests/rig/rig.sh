@@ -19,7 +19,7 @@ RIG=$TOP/selftests/rig
 BUILD=$TOP/build
 CACHE=${KVMLITE_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/kvmlite}
 RESULTS=$BUILD/results
-QEMU_TIMEOUT=${RIG_QEMU_TIMEOUT:-900}
+QEMU_TIMEOUT=${RIG_QEMU_TIMEOUT:-1800}
 BOCHS_TIMEOUT=${RIG_BOCHS_TIMEOUT:-1800}
 
 PACKAGES=(qemu-system-x86 bochs bochsbios vgabios busybox-static isolinux

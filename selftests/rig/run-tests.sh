@@ -43,15 +43,16 @@ for dev in /dev/kvm /dev/kvmlite; do
 	[ "$short" = 1 ] || ! selected "$dev" bench_smoke ||
 		run_tap "bench_smoke[$dev]" 600 /rig/bench-smoke.sh "$dev"
 	# kvmlite run boots the emulated host's own kernel on the device;
-	# on kvmlite also with the virtio console.
+	# on kvmlite also with the virtio console. Room for every try of
+	# l2_boot_tries (l1-lib.sh).
 	if selected "$dev" linux_boot; then
-		run_tap "linux_boot[$dev]" 600 /rig/linux_boot.sh "$dev"
+		run_tap "linux_boot[$dev]" 900 /rig/linux_boot.sh "$dev"
 		[ "$dev" = /dev/kvmlite ] &&
-			run_tap "linux_boot_virtio_console[$dev]" 600 \
+			run_tap "linux_boot_virtio_console[$dev]" 900 \
 				/rig/linux_boot.sh "$dev" virtio
 		# More than one vCPU needs the in-kernel irqchip.
 		[ "$dev" = /dev/kvm ] &&
-			run_tap "linux_boot_smp[$dev]" 600 \
+			run_tap "linux_boot_smp[$dev]" 900 \
 				/rig/linux_boot.sh "$dev" serial 2
 	fi
 	# A client that knows only <linux/kvm.h> runs unchanged here.
