@@ -30,6 +30,7 @@ linux_boot() # DEVICE ROUND
 	[ "$1" = /dev/kvm ] && hv=kvm
 	try=1
 	while :; do
+		l2_try_begin
 		timeout "$(l2_boot_limit)" kvmlite run --kernel /rig/l2/vmlinuz \
 			--initrd /rig/l2/initrd.gz --mem 256M --device "$1" \
 			--cmdline quiet < /dev/null > /tmp/boot.out 2> /tmp/boot.err
@@ -38,6 +39,7 @@ linux_boot() # DEVICE ROUND
 			l2_emulator_fault $rc /tmp/boot.out /tmp/boot.err || break
 		echo "# Linux boot round $2 on $1, try $try: the emulated" \
 			"host's fault (l1-lib.sh), booting again"
+		l2_try_wrecked
 		try=$((try + 1))
 	done
 	ms=$(sed -n 's/.*boot marker at \([0-9.]*\) ms.*/\1/p' /tmp/boot.err)

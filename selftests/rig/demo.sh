@@ -20,12 +20,14 @@ boot()
 
 	shift
 	while :; do
+		l2_try_begin
 		timeout "$(l2_boot_limit)" kvmlite run "$@" 2> "$err"
 		rc=$?
 		[ $try -lt "$(l2_boot_tries)" ] &&
 			l2_emulator_fault $rc /dev/null "$err" || return $rc
 		echo "(the emulated host wrecked that boot, see l2_emulator_fault" \
 			"in l1-lib.sh: once more)"
+		l2_try_wrecked
 		try=$((try + 1))
 	done
 }

@@ -41,6 +41,7 @@ boot_once()
 	feeder=$!
 
 	# SIGTERM, not a kill: the runner then says where its vCPUs were.
+	l2_try_begin
 	timeout "$(l2_boot_limit)" kvmlite run --kernel "$l2/vmlinuz" \
 		--initrd "$l2/initrd.gz" --disk /tmp/disk.img --mem 256M \
 		--console "$console" --cpus "$cpus" --device "$dev" \
@@ -60,6 +61,7 @@ while [ $try -lt "$tries" ] && l2_emulator_fault "$rc" "$out" "$err"; do
 		"l2_emulator_fault), booting again; how it ended:"
 	tail -n 5 "$out" | sed 's/^/#   guest: /'
 	sed 's/^/#   runner: /' "$err"
+	l2_try_wrecked
 	try=$((try + 1))
 	boot_once
 done
