@@ -133,12 +133,12 @@ apply_device_rules() { mdev -s; }
 # one before: Debian's kvm_amd suffers it just as kvmlite does (README,
 # "What the emulated hosts get wrong"). The guest then spins for good on a
 # lock it holds, or dies of "Fatal exception in interrupt"; KVM's boots
-# end so almost one time in two. A Linux boot that ends so is tried again,
-# up to l2_boot_tries times; any other failure counts at once. A boot there
-# takes well under a minute. Bochs has shown no such thing: one try there, and its
-# slower boots get the longer limit (seconds per try).
-l2_boot_tries() { if [ "$(l1_vendor)" = svm ]; then echo 5; else echo 1; fi; }
-l2_boot_limit() { if [ "$(l1_vendor)" = svm ]; then echo 120; else echo 300; fi; }
+# end so almost one time in two. A Linux boot that ends so is tried
+# again, up to l2_boot_tries times; any other failure counts at once. A
+# boot there takes well under a minute. Bochs has shown no such thing: one
+# try there, and its slower boots get the longer limit (seconds per try).
+l2_boot_tries() { [ "$(l1_vendor)" = svm ] && echo 5 || echo 1; }
+l2_boot_limit() { [ "$(l1_vendor)" = svm ] && echo 120 || echo 300; }
 
 # l2_try_begin before each try; l2_try_wrecked after one that
 # l2_emulator_fault judged wrecked: the kernel's messages during it are the
@@ -161,7 +161,9 @@ l2_emulator_fault()
 
 	case $1 in
 	124|143)
-		for flags in $(sed -n 's/.*: running at rip 0x[0-9a-f]*, rflags \(0x[0-9a-f]*\).*/\1/p' "$3"); do
+		for flags in $(sed -n \
+		    's/.*: running at rip 0x[0-9a-f]*, rflags \(0x[0-9a-f]*\).*/\1/p' \
+		    "$3"); do
 			[ $((flags & 0x200)) = 0 ] && return 0
 		done
 		return 1 ;;
