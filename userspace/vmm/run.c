@@ -76,9 +76,11 @@ static void run_report_vcpus(const struct vmm *vmm)
 				vcpu->last_exit == KVM_EXIT_IO ? "port" : "MMIO",
 				vcpu->last_write ? "write" : "read",
 				(unsigned long long)vcpu->last_addr);
-		else
+		else if (vcpu->last_exit)
 			fprintf(stderr, ", last exit: reason %u",
 				vcpu->last_exit);
+		else
+			fprintf(stderr, ", no exit to userspace yet");
 		fputc('\n', stderr);
 	}
 }
