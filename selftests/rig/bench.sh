@@ -24,24 +24,20 @@ apply_device_rules
 # the guest's first instruction to its first userspace instruction (the
 # boot marker). One JSON line as the client prints them, for ROUND. A
 # boot the emulated host wrecked is tried again (l2_emulator_fault).
+boot_try()
+{
+	timeout "$(l2_boot_limit)" kvmlite run --kernel /rig/l2/vmlinuz \
+		--initrd /rig/l2/initrd.gz --mem 256M --device "$boot_dev" \
+		--cmdline quiet < /dev/null > /tmp/boot.out 2> /tmp/boot.err
+	rc=$?
+}
+
 linux_boot() # DEVICE ROUND
 {
 	hv=kvmlite
 	[ "$1" = /dev/kvm ] && hv=kvm
-	try=1
-	while :; do
-		l2_try_begin
-		timeout "$(l2_boot_limit)" kvmlite run --kernel /rig/l2/vmlinuz \
-			--initrd /rig/l2/initrd.gz --mem 256M --device "$1" \
-			--cmdline quiet < /dev/null > /tmp/boot.out 2> /tmp/boot.err
-		rc=$?
-		[ $try -lt "$(l2_boot_tries)" ] &&
-			l2_emulator_fault $rc /tmp/boot.out /tmp/boot.err || break
-		echo "# Linux boot round $2 on $1, try $try: the emulated" \
-			"host's fault (l1-lib.sh), booting again"
-		l2_try_wrecked
-		try=$((try + 1))
-	done
+	boot_dev=$1
+	l2_boot boot_try /tmp/boot.out /tmp/boot.err
 	ms=$(sed -n 's/.*boot marker at \([0-9.]*\) ms.*/\1/p' /tmp/boot.err)
 	printf '{"round":%s,"device":"%s","hypervisor":"%s",' "$2" "$1" "$hv"
 	printf '"metric":"linux_boot","unit":"ms",'

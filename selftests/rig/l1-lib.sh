@@ -152,6 +152,32 @@ l2_try_wrecked()
 		grep -E "$SPLATS" | sed 's/^/KVMLITE-RIG-EXCUSED /'
 }
 
+# l2_boot ONE_TRY OUT ERR: call the function ONE_TRY, one Linux boot that
+# sets rc and leaves the guest's console in OUT and the runner's messages
+# in ERR, again while l2_emulator_fault says the emulated host wrecked it,
+# l2_boot_tries times at most. The end of each wrecked try goes out as
+# diagnostics; l2_tries says how many tries it took.
+l2_boot()
+{
+	local tries
+
+	tries=$(l2_boot_tries)
+	l2_tries=1
+	while :; do
+		l2_try_begin
+		"$1"
+		[ "$l2_tries" -lt "$tries" ] &&
+			l2_emulator_fault "$rc" "$2" "$3" || return 0
+		echo "# try $l2_tries of $tries: the emulated host's fault" \
+			"(l1-lib.sh, l2_emulator_fault), booting again;" \
+			"how it ended:"
+		tail -n 5 "$2" | sed 's/^/#   guest: /'
+		sed 's/^/#   runner: /' "$3"
+		l2_try_wrecked
+		l2_tries=$((l2_tries + 1))
+	done
+}
+
 # l2_emulator_fault RC OUT ERR: did the boot whose exit status (through
 # busybox timeout), console and runner's messages these are end that way?
 # Stopped by the limit, the runner reports each vCPU's RIP and RFLAGS.

@@ -50,7 +50,6 @@ boot_once()
 	feeder=$!
 
 	# SIGTERM, not a kill: the runner then says where its vCPUs were.
-	l2_try_begin
 	timeout "$(l2_boot_limit)" kvmlite run --kernel "$l2/vmlinuz" \
 		--initrd "$l2/initrd.gz" --disk /tmp/disk.img --mem 256M \
 		--console "$console" --cpus "$cpus" --device "$dev" \
@@ -62,25 +61,14 @@ boot_once()
 
 echo "TAP version 13"
 echo "1..9"
-try=1
-tries=$(l2_boot_tries)
-boot_once
-while [ $try -lt "$tries" ] && l2_emulator_fault "$rc" "$out" "$err"; do
-	echo "# try $try of $tries: the emulated host's fault (l1-lib.sh," \
-		"l2_emulator_fault), booting again; how it ended:"
-	tail -n 5 "$out" | sed 's/^/#   guest: /'
-	sed 's/^/#   runner: /' "$err"
-	l2_try_wrecked
-	try=$((try + 1))
-	boot_once
-done
+l2_boot boot_once "$out" "$err"
 # KVM is the oracle: when the emulated host wrecked its every try, this
 # host cannot run the test, which says nothing of KVM or of the runner.
 # kvmlite gets no such excuse.
 skip=
-[ "$dev" = /dev/kvm ] && [ "$tries" -gt 1 ] &&
+[ "$dev" = /dev/kvm ] && [ "$l2_tries" -gt 1 ] &&
 	l2_emulator_fault "$rc" "$out" "$err" &&
-	skip="the emulated host wrecked all $tries tries (l2_emulator_fault)"
+	skip="the emulated host wrecked all $l2_tries tries (l2_emulator_fault)"
 [ -n "$skip" ] && l2_try_wrecked
 # The guest's tty ends its lines with "\r\n".
 tr -d '\r' < "$out" > "$out.txt" && mv "$out.txt" "$out"
